@@ -1,0 +1,123 @@
+"""Canonical bytes of records: the one encoding artifacts, JSON Lines output and checksums share.
+
+A record's canonical form is one JSON object on one line: keys in `RECORD_FIELDS` order,
+decimals as strings in canonical form, dates as ISO strings, attributes sorted by key (so the
+order a store happens to keep keys in never changes the bytes). The same records always give the
+same bytes, whichever tier served them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from normalizer.record import RECORD_FIELDS, Record
+
+_OPTIONS = orjson.OPT_SORT_KEYS
+
+
+def record_to_json(record: Record) -> bytes:
+    """The canonical JSON object of one record, without a trailing newline."""
+    attributes = record.attributes
+    # orjson sorts the keys of every dict with OPT_SORT_KEYS; the field order of the record is
+    # kept by encoding it as a list of (key, value) pairs by hand instead.
+    parts = [
+        b'"ledger_file_id":',
+        orjson.dumps(record.ledger_file_id),
+        b',"row_number":',
+        orjson.dumps(record.row_number),
+        b',"posted_on":',
+        orjson.dumps(record.posted_on.isoformat() if record.posted_on is not None else None),
+        b',"account":',
+        orjson.dumps(record.account),
+        b',"account_name":',
+        orjson.dumps(record.account_name),
+        b',"description":',
+        orjson.dumps(record.description),
+        b',"reference":',
+        orjson.dumps(record.reference),
+        b',"journal":',
+        orjson.dumps(record.journal),
+        b',"debit":"',
+        format(record.debit, "f").encode(),
+        b'","credit":"',
+        format(record.credit, "f").encode(),
+        b'","currency":',
+        orjson.dumps(record.currency),
+        b',"attributes":',
+        orjson.dumps(dict(attributes), option=_OPTIONS),
+    ]
+    return b"{" + b"".join(parts) + b"}"
+
+
+def record_from_json(data: bytes | str | dict[str, Any]) -> Record:
+    """Parse one canonical JSON object back into a `Record` (the inverse of `record_to_json`)."""
+    obj = orjson.loads(data) if not isinstance(data, dict) else data
+    missing = [name for name in RECORD_FIELDS if name not in obj]
+    if missing:
+        raise ValueError(f"record is missing fields: {', '.join(missing)}")
+    posted_on = obj["posted_on"]
+    return Record(
+        ledger_file_id=obj["ledger_file_id"],
+        row_number=obj["row_number"],
+        posted_on=dt.date.fromisoformat(posted_on) if posted_on is not None else None,
+        account=obj["account"],
+        account_name=obj["account_name"],
+        description=obj["description"],
+        reference=obj["reference"],
+        journal=obj["journal"],
+        debit=Decimal(obj["debit"]),
+        credit=Decimal(obj["credit"]),
+        currency=obj["currency"],
+        attributes=obj["attributes"],
+    )
+
+
+def jsonl_lines(records: Iterable[Record]) -> Iterator[bytes]:
+    """Canonical JSON Lines: one record per line, each ending in a newline."""
+    for record in records:
+        yield record_to_json(record) + b"\n"
+
+
+class RecordDigest:
+    """Running sha256 of canonical records: the checksum every tier must agree on.
+
+    The digest is the sha256 of the records' canonical JSON Lines bytes, so
+    `ledgerstore normalize FILE | sha256sum` gives the same value.
+    """
+
+    __slots__ = ("_hash", "count")
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.count = 0
+
+    def update_line(self, line: bytes) -> None:
+        """Add one canonical JSON line (with its trailing newline)."""
+        self._hash.update(line)
+        self.count += 1
+
+    def update(self, record: Record) -> None:
+        """Add one record."""
+        self.update_line(record_to_json(record) + b"\n")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def records_sha256(records: Iterable[Record]) -> str:
+    """The canonical sha256 of a sequence of records (see `RecordDigest`)."""
+    digest = RecordDigest()
+    for record in records:
+        digest.update(record)
+    return digest.hexdigest()
+
+
+def decimal_to_json(value: Decimal) -> str:
+    """Decimals travel as strings in JSON, in plain notation (never `1E-7`)."""
+    return format(value, "f")

@@ -1,0 +1,98 @@
+"""The normalized ledger record: one line of a general ledger, exact and traceable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+#: Field order of a record everywhere: hot table, artifacts, JSON Lines, CSV, Python API.
+RECORD_FIELDS: tuple[str, ...] = (
+    "ledger_file_id",
+    "row_number",
+    "posted_on",
+    "account",
+    "account_name",
+    "description",
+    "reference",
+    "journal",
+    "debit",
+    "credit",
+    "currency",
+    "attributes",
+)
+
+_ZERO = Decimal(0)
+_TWO_PLACES = Decimal("0.01")
+
+
+def canonical_amount(value: Decimal) -> Decimal:
+    """Return `value` in its one canonical form: at least two decimals, no trailing zeros beyond.
+
+    `5` -> `5.00`, `1.2300` -> `1.23`, `1.235` -> `1.235`. The value is never rounded, so two
+    amounts are equal as numbers exactly when their canonical forms are equal as strings.
+    A float is refused: money never passes through binary floating point.
+    """
+    if not isinstance(value, Decimal):
+        raise TypeError(f"money must be a Decimal, not {type(value).__name__}")
+    if not value.is_finite():
+        raise ValueError(f"money must be finite, got {value}")
+    normalized = value.normalize()
+    exponent = normalized.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent > -2:
+        normalized = normalized.quantize(_TWO_PLACES)
+    if normalized == _ZERO:
+        return _ZERO.quantize(_TWO_PLACES)  # no "-0.00"
+    return normalized
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """One normalized ledger line.
+
+    `debit` and `credit` are exact, non-negative Decimals in canonical form (see
+    `canonical_amount`). `row_number` is the 1-based line (text) or sheet row (workbooks) the
+    record came from. `attributes` holds every source column that was not mapped, by header.
+    """
+
+    ledger_file_id: int | None
+    row_number: int
+    posted_on: dt.date | None
+    account: str
+    account_name: str
+    description: str
+    reference: str
+    journal: str
+    debit: Decimal
+    credit: Decimal
+    currency: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("debit", "credit"):
+            value = getattr(self, name)
+            amount = canonical_amount(value)
+            if amount < 0:
+                raise ValueError(f"{name} must not be negative, got {value}")
+            if amount is not value:
+                object.__setattr__(self, name, amount)
+        if isinstance(self.posted_on, dt.datetime):
+            raise TypeError("posted_on must be a date, not a datetime")
+        if not isinstance(self.attributes, MappingProxyType):
+            object.__setattr__(self, "attributes", MappingProxyType(dict(self.attributes)))
+
+    def with_ledger_file_id(self, ledger_file_id: int | None) -> Record:
+        """Return a copy of this record that belongs to `ledger_file_id`."""
+        values = {name: getattr(self, name) for name in RECORD_FIELDS}
+        values["ledger_file_id"] = ledger_file_id
+        return Record(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as a plain dict in field order (values keep their Python types)."""
+        values = {name: getattr(self, name) for name in RECORD_FIELDS}
+        values["attributes"] = dict(self.attributes)
+        return values
