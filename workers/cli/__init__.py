@@ -1,5 +1,1 @@
-"""The `ledgerstore` command: one entry point, one module per subcommand."""
-
-from workers.cli.main import main
-
-__all__ = ["main"]
+"""The `ledgerstore` command: one entry point (`workers.cli.main:main`), one module per subcommand."""

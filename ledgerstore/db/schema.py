@@ -1,0 +1,179 @@
+"""The declared schema: the tables the migrations must produce, exactly.
+
+`tests/integration/test_migrations.py` compares the migrated database with this metadata, so a
+change here needs a migration (and the other way round).
+
+Hot records live in a table partitioned by `ledger_file_id`: each active ledger has its own
+partition, so replacing a ledger detaches and drops one partition (O(1), no table bloat) instead
+of deleting a million rows. Partitions (`hot_records_<id>`) are created at run time and are not
+part of the declared schema.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import CHAR, JSONB
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+#: Every status a ledger file can be in.
+#: pending     uploaded (raw stored), not processed yet
+#: registered  a legacy upload brought under management, never processed by this product
+#: active      the latest successfully processed upload of its account + fiscal year: has hot rows
+#: superseded  processed successfully, but not (or no longer) the active one
+#: failed      processing failed; `error` says why; the raw file is kept
+LEDGER_STATUSES: tuple[str, ...] = ("pending", "registered", "active", "superseded", "failed")
+
+_SHA256 = "~ '^[0-9a-f]{64}$'"
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+ledger_files = Table(
+    "ledger_files",
+    metadata,
+    Column("id", BigInteger, Identity(always=False), primary_key=True),
+    Column("account", Text, nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("original_name", Text, nullable=False),
+    Column("raw_key", Text, nullable=False),
+    Column("raw_sha256", CHAR(64), nullable=False),
+    Column("raw_size", BigInteger, nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    Column("normalize_options", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("normalizer_version", Text),
+    Column("record_count", BigInteger),
+    Column("debit_total", Numeric),
+    Column("credit_total", Numeric),
+    Column("records_sha256", CHAR(64)),
+    Column("artifact_key", Text),
+    Column("artifact_sha256", CHAR(64)),
+    Column("artifact_size", BigInteger),
+    Column("error", Text),
+    Column("processed_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    CheckConstraint(f"status IN ({_in(LEDGER_STATUSES)})", name="status"),
+    CheckConstraint("length(account) BETWEEN 1 AND 200", name="account"),
+    CheckConstraint("fiscal_year BETWEEN 1900 AND 2999", name="fiscal_year"),
+    CheckConstraint("sequence > 0", name="sequence"),
+    CheckConstraint(f"raw_sha256 {_SHA256}", name="raw_sha256"),
+    CheckConstraint("raw_size >= 0", name="raw_size"),
+    CheckConstraint("record_count >= 0", name="record_count"),
+    CheckConstraint("debit_total >= 0 AND credit_total >= 0", name="totals"),
+    CheckConstraint(f"records_sha256 {_SHA256}", name="records_sha256"),
+    CheckConstraint(
+        "(artifact_key IS NULL) = (artifact_sha256 IS NULL)"
+        " AND (artifact_key IS NULL) = (artifact_size IS NULL)",
+        name="artifact_complete",
+    ),
+    CheckConstraint(f"artifact_sha256 {_SHA256}", name="artifact_sha256"),
+    CheckConstraint("artifact_size >= 0", name="artifact_size"),
+    CheckConstraint("(status = 'failed') = (error IS NOT NULL)", name="error_iff_failed"),
+    CheckConstraint(
+        "status NOT IN ('active', 'superseded') OR (record_count IS NOT NULL AND records_sha256 IS NOT NULL)",
+        name="processed_has_counts",
+    ),
+    UniqueConstraint("account", "fiscal_year", "raw_sha256"),
+    UniqueConstraint("account", "fiscal_year", "sequence"),
+    UniqueConstraint("raw_key"),
+    UniqueConstraint("artifact_key"),
+    Index(
+        "uq_ledger_files_one_active",
+        "account",
+        "fiscal_year",
+        unique=True,
+        postgresql_where=text("status = 'active'"),
+    ),
+    Index("ix_ledger_files_missing_artifact", "id", postgresql_where=text("artifact_key IS NULL")),
+)
+
+#: Per account + fiscal year, the last upload sequence handed out (an atomic counter).
+upload_sequences = Table(
+    "upload_sequences",
+    metadata,
+    Column("account", Text, nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("last_sequence", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account", "fiscal_year"),
+    CheckConstraint("last_sequence > 0", name="last_sequence"),
+)
+
+hot_records = Table(
+    "hot_records",
+    metadata,
+    Column("ledger_file_id", BigInteger, nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("posted_on", Date),
+    Column("account", Text, nullable=False),
+    Column("account_name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("journal", Text, nullable=False),
+    Column("debit", Numeric, nullable=False),
+    Column("credit", Numeric, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("attributes", JSONB, nullable=False),
+    PrimaryKeyConstraint("ledger_file_id", "row_number"),
+    CheckConstraint("row_number > 0", name="row_number"),
+    CheckConstraint("debit >= 0", name="debit"),
+    CheckConstraint("credit >= 0", name="credit"),
+    postgresql_partition_by="LIST (ledger_file_id)",
+)
+
+#: Kinds of integrity incident the retriever and `verify` record.
+INCIDENT_KINDS: tuple[str, ...] = (
+    "artifact_missing",
+    "artifact_checksum",
+    "artifact_count",
+    "hot_mismatch",
+    "raw_missing",
+)
+
+integrity_incidents = Table(
+    "integrity_incidents",
+    metadata,
+    Column("id", BigInteger, Identity(always=False), primary_key=True),
+    Column("ledger_file_id", BigInteger, ForeignKey("ledger_files.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("detected_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    CheckConstraint(f"kind IN ({_in(INCIDENT_KINDS)})", name="kind"),
+    Index("ix_integrity_incidents_ledger_file_id", "ledger_file_id"),
+)
+
+
+def hot_partition_name(ledger_file_id: int) -> str:
+    """The name of the partition holding one ledger file's hot rows."""
+    if not isinstance(ledger_file_id, int) or ledger_file_id <= 0:
+        raise ValueError(f"invalid ledger file id {ledger_file_id!r}")
+    return f"hot_records_{ledger_file_id}"

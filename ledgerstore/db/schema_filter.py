@@ -1,0 +1,19 @@
+"""Which database objects belong to the declared schema (and so to schema comparison)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_RUNTIME_TABLE = re.compile(r"^hot_records_\d+$")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Leave run-time partitions (`hot_records_<id>`) and other components' tables out."""
+    if type_ == "table" and name is not None:
+        if _RUNTIME_TABLE.match(name):
+            return False
+        # procrastinate's tables are created by its own schema script (see migrations).
+        if name.startswith("procrastinate_"):
+            return False
+    return not (type_ == "index" and name is not None and name.startswith("hot_records_") and reflected)

@@ -1,0 +1,17 @@
+"""What every subcommand that touches storage needs: settings from the environment, once."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from ledgerstore.db.database import open_database
+from ledgerstore.settings import Settings
+
+
+def settings_from_env() -> Settings:
+    """The only place the CLI reads the environment."""
+    return Settings.from_env()
+
+
+def engine_from_env(*, migrate: bool = True) -> Engine:
+    return open_database(settings_from_env(), migrate=migrate)
