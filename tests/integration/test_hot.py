@@ -1,0 +1,87 @@
+"""Hot partitions: load with COPY, read back identical records, drop in constant time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from ledgerstore.hot import (
+    PartitionGoneError,
+    drop_partition,
+    load_partition,
+    partition_exists,
+    stream_partition,
+)
+from ledgerstore.summary import summarize
+from normalizer.record import Record
+
+
+def _records(ledger_file_id: int, n: int) -> list[Record]:
+    return [
+        Record(
+            ledger_file_id=ledger_file_id,
+            row_number=i + 1,
+            posted_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300) if i % 7 else None,
+            account=f"{4000 + i % 5}",
+            account_name='Sales ünïcode, "quoted"\ttab',
+            description="" if i % 3 else "line\nbreak",
+            reference=f"R{i}",
+            journal=f"J{i // 2}",
+            debit=Decimal("1234.567") if i % 2 else Decimal(0),
+            credit=Decimal(0) if i % 2 else Decimal("0.1"),
+            currency="EUR",
+            attributes={"Dept": str(i % 4), "Empty": "", "Ümlaut key": "v"},
+        )
+        for i in range(n)
+    ]
+
+
+def test_loaded_partition_reads_back_the_same_records(engine: sa.Engine) -> None:
+    records = _records(3, 500)
+    with engine.begin() as connection:
+        loaded = load_partition(connection, 3, records)
+    assert loaded == summarize(records)
+    with engine.begin() as connection:
+        assert list(stream_partition(connection, 3)) == records
+        assert partition_exists(connection, 3)
+
+
+def test_reloading_a_partition_replaces_it_without_duplicates(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        load_partition(connection, 4, _records(4, 50))
+    with engine.begin() as connection:
+        load_partition(connection, 4, _records(4, 20))
+    with engine.begin() as connection:
+        count = connection.execute(
+            sa.text("SELECT count(*) FROM hot_records WHERE ledger_file_id = 4")
+        ).scalar()
+    assert count == 20
+
+
+def test_a_failed_load_leaves_nothing(engine: sa.Engine) -> None:
+    def failing() -> list[Record]:
+        raise RuntimeError("normalizer crashed mid-way")
+
+    with pytest.raises(RuntimeError), engine.begin() as connection:
+        load_partition(connection, 5, (r for r in [*_records(5, 10), *failing()]))
+    with engine.begin() as connection:
+        assert not partition_exists(connection, 5)
+
+
+def test_dropped_partition_is_reported_as_gone(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        load_partition(connection, 6, _records(6, 5))
+    with engine.begin() as connection:
+        drop_partition(connection, 6)
+        drop_partition(connection, 6)  # idempotent
+    with pytest.raises(PartitionGoneError), engine.begin() as connection:
+        list(stream_partition(connection, 6))
+
+
+def test_records_are_relabelled_with_the_ledger_they_are_loaded_into(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        load_partition(connection, 9, _records(0, 3))
+        assert {r.ledger_file_id for r in stream_partition(connection, 9)} == {9}
