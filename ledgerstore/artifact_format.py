@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import orjson
-from isal import igzip
-from isal import igzip_lib
+from isal import igzip, igzip_lib
 
 from ledgerstore.summary import RecordSummary, SummaryBuilder
 from normalizer.canonical import record_from_json, record_to_json
@@ -30,7 +29,11 @@ COMPRESS_LEVEL = 1
 _CHUNK = 1 << 20
 
 # isal's stubs do not declare IsalError an exception class; it is one (an Exception subclass).
-_GZIP_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, igzip_lib.IsalError)
+_GZIP_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    cast(type[Exception], igzip_lib.IsalError),
+)
 
 
 class ArtifactFormatError(ValueError):
