@@ -9,7 +9,10 @@
     │   ├── ObjectNotFoundError         no object at that key
     │   ├── InvalidKeyError             the key would escape the store's root, or is malformed
     │   └── ObjectStoreUnavailableError transient failure that outlived its retries (transient)
-    └── LedgerFileNotFoundError         no ledger file with that id
+    ├── LedgerFileNotFoundError         no ledger file with that id
+    ├── ArtifactConflictError           an artifact with other records already holds the key
+    ├── ArtifactIntegrityError          a stored artifact does not match its recorded checksum
+    └── LedgerUnavailableError          no tier can serve a ledger file (e.g. raw file missing)
 
 Messages name the thing (key, ledger file id, URL without credentials) and say what to do.
 Foreign exceptions are translated at one boundary per component, with `raise ... from exc`.
@@ -74,3 +77,33 @@ class LedgerFileNotFoundError(LedgerStoreError):
     def __init__(self, ledger_file_id: int) -> None:
         self.ledger_file_id = ledger_file_id
         super().__init__(f"ledger file {ledger_file_id} does not exist")
+
+
+class ArtifactConflictError(LedgerStoreError):
+    """Write-once: the artifact key holds records other than the ones being frozen."""
+
+    def __init__(self, ledger_file_id: int, key: str) -> None:
+        self.ledger_file_id = ledger_file_id
+        self.key = key
+        super().__init__(
+            f"ledger file {ledger_file_id}: an artifact with different records already exists at {key};"
+            " it was not overwritten (run `ledgerstore verify` and `ledgerstore drift`)"
+        )
+
+
+class ArtifactIntegrityError(LedgerStoreError):
+    """A stored artifact's bytes or records do not match what the database recorded."""
+
+    def __init__(self, ledger_file_id: int, kind: str, detail: str) -> None:
+        self.ledger_file_id = ledger_file_id
+        self.kind = kind
+        self.detail = detail
+        super().__init__(f"ledger file {ledger_file_id}: artifact integrity check failed: {detail}")
+
+
+class LedgerUnavailableError(LedgerStoreError):
+    """No tier can serve the ledger file's records; the message says why and what to do."""
+
+    def __init__(self, ledger_file_id: int, reason: str) -> None:
+        self.ledger_file_id = ledger_file_id
+        super().__init__(f"ledger file {ledger_file_id} cannot be served: {reason}")

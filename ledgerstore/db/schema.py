@@ -105,7 +105,6 @@ ledger_files = Table(
     ),
     UniqueConstraint("account", "fiscal_year", "raw_sha256"),
     UniqueConstraint("account", "fiscal_year", "sequence"),
-    UniqueConstraint("raw_key"),
     UniqueConstraint("artifact_key"),
     Index(
         "uq_ledger_files_one_active",
@@ -115,6 +114,8 @@ ledger_files = Table(
         postgresql_where=text("status = 'active'"),
     ),
     Index("ix_ledger_files_missing_artifact", "id", postgresql_where=text("artifact_key IS NULL")),
+    # Raw files are content-addressed, so several ledger files (other accounts/years) may share one.
+    Index("ix_ledger_files_raw_key", "raw_key"),
 )
 
 #: Per account + fiscal year, the last upload sequence handed out (an atomic counter).

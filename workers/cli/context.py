@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from ledgerstore import LedgerStore
 from ledgerstore.db.database import open_database
 from ledgerstore.settings import Settings
 
@@ -15,3 +16,7 @@ def settings_from_env() -> Settings:
 
 def engine_from_env(*, migrate: bool = True) -> Engine:
     return open_database(settings_from_env(), migrate=migrate)
+
+
+def store_from_env() -> LedgerStore:
+    return LedgerStore.open(settings_from_env())

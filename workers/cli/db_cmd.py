@@ -7,7 +7,6 @@ from typing import Any
 
 from ledgerstore.db.embedded import stop_embedded
 from ledgerstore.db.migrate import current_revision, head_revision, upgrade
-from ledgerstore.errors import LedgerStoreError
 from workers.cli.context import engine_from_env, settings_from_env
 from workers.cli.output import ExitCode, fail
 
@@ -21,22 +20,14 @@ def register(subparsers: Any) -> None:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    try:
-        engine = engine_from_env(migrate=False)
-        revision = upgrade(engine)
-    except LedgerStoreError as exc:
-        return fail(exc.message, ExitCode.UNAVAILABLE if exc.transient else ExitCode.FAILURE)
+    revision = upgrade(engine_from_env(migrate=False))
     print(f"database schema at revision {revision} (newest {head_revision()})")
     return ExitCode.OK
 
 
 def _current(args: argparse.Namespace) -> int:
-    try:
-        engine = engine_from_env(migrate=False)
-        with engine.connect() as connection:
-            revision = current_revision(connection)
-    except LedgerStoreError as exc:
-        return fail(exc.message, ExitCode.UNAVAILABLE if exc.transient else ExitCode.FAILURE)
+    with engine_from_env(migrate=False).connect() as connection:
+        revision = current_revision(connection)
     print(revision or "empty (no migrations applied)")
     return ExitCode.OK
 

@@ -6,10 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from ledgerstore.errors import LedgerStoreError
 from ledgerstore.status import StoreStatus, collect_status
 from workers.cli.context import engine_from_env
-from workers.cli.output import ExitCode, fail
+from workers.cli.output import ExitCode
 
 
 def register(subparsers: Any) -> None:
@@ -19,10 +18,7 @@ def register(subparsers: Any) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    try:
-        status = collect_status(engine_from_env())
-    except LedgerStoreError as exc:
-        return fail(exc.message, ExitCode.UNAVAILABLE if exc.transient else ExitCode.FAILURE)
+    status = collect_status(engine_from_env())
     if args.json:
         print(json.dumps(status.as_dict(), indent=2))
     else:

@@ -105,7 +105,6 @@ def upgrade() -> None:
             "account", "fiscal_year", "sequence", name=op.f("uq_ledger_files_account_fiscal_year_sequence")
         ),
         sa.UniqueConstraint("artifact_key", name=op.f("uq_ledger_files_artifact_key")),
-        sa.UniqueConstraint("raw_key", name=op.f("uq_ledger_files_raw_key")),
     )
     op.create_index(
         "ix_ledger_files_missing_artifact",
@@ -114,6 +113,7 @@ def upgrade() -> None:
         unique=False,
         postgresql_where=sa.text("artifact_key IS NULL"),
     )
+    op.create_index("ix_ledger_files_raw_key", "ledger_files", ["raw_key"], unique=False)
     op.create_index(
         "uq_ledger_files_one_active",
         "ledger_files",
@@ -165,5 +165,6 @@ def downgrade() -> None:
         table_name="ledger_files",
         postgresql_where=sa.text("artifact_key IS NULL"),
     )
+    op.drop_index("ix_ledger_files_raw_key", table_name="ledger_files")
     op.drop_table("ledger_files")
     op.drop_table("hot_records")

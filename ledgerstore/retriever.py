@@ -1,0 +1,159 @@
+"""The waterfall retriever: hot if active, else the verified artifact, else reprocess the raw file.
+
+- hot: the active ledger's partition, read in a REPEATABLE READ transaction that holds a lock on
+  the partition from the first row on, so a concurrent switch cannot drop it mid-read. If the
+  ledger stops being active between the status check and the first row, the waterfall restarts.
+- cold: the artifact, served only once its bytes match the recorded sha256 (a mismatch is
+  recorded as an integrity incident and never served).
+- reprocessed: the raw file normalized again; the missing artifact is written (lazy backfill).
+  One advisory lock per ledger file makes concurrent readers of a legacy file reprocess it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from itertools import chain
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from ledgerstore import ledger_files
+from ledgerstore.artifacts import freeze, read_verified
+from ledgerstore.errors import (
+    ArtifactConflictError,
+    ArtifactIntegrityError,
+    LedgerUnavailableError,
+    ObjectNotFoundError,
+)
+from ledgerstore.hot import PartitionGoneError, stream_partition
+from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.objectstore.base import ObjectInfo, ObjectStore
+from ledgerstore.recordset import RecordSet
+from ledgerstore.reprocess import normalize_ledger
+from ledgerstore.summary import summarize
+from normalizer import NormalizerError
+from normalizer.record import Record
+from normalizer.version import NORMALIZER_VERSION
+
+log = logging.getLogger(__name__)
+
+_MAX_ATTEMPTS = 5
+
+
+class Retriever:
+    """Serves the records of any ledger file ever uploaded, from the cheapest tier that has them."""
+
+    def __init__(self, engine: Engine, objects: ObjectStore) -> None:
+        self._engine = engine
+        self._objects = objects
+
+    def records(self, ledger_file_id: int) -> RecordSet:
+        """The ledger file's records and the tier that served them (see the module docstring)."""
+        for _ in range(_MAX_ATTEMPTS):
+            with self._engine.connect() as connection:
+                ledger = ledger_files.get(connection, ledger_file_id)
+            if ledger.status == "active":
+                served = self._hot(ledger)
+                if served is not None:
+                    return served
+                continue  # superseded meanwhile: look again
+            if ledger.has_artifact:
+                served = self._cold(ledger)
+                if served is not None:
+                    return served
+            return self._reprocessed(ledger_file_id, cold_failed=ledger.has_artifact)
+        raise LedgerUnavailableError(ledger_file_id, "it kept changing tier while being read; try again")
+
+    def _hot(self, ledger: LedgerFile) -> RecordSet | None:
+        connection = self._engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        try:
+            connection.begin()
+            current = ledger_files.get(connection, ledger.id)
+            if current.status != "active" or current.records_sha256 is None:
+                connection.close()
+                return None
+            stream = stream_partition(connection, ledger.id)
+            first = next(stream, None)  # the partition is locked from here on
+        except PartitionGoneError:
+            connection.close()
+            return None
+        except BaseException:
+            connection.close()
+            raise
+        records: Iterator[Record] = chain([first], stream) if first is not None else iter(())
+        return RecordSet(
+            ledger=current,
+            tier="hot",
+            records=records,
+            records_sha256=current.records_sha256,
+            on_close=connection.close,
+        )
+
+    def _cold(self, ledger: LedgerFile) -> RecordSet | None:
+        assert ledger.artifact_key and ledger.artifact_sha256 and ledger.artifact_size is not None
+        expected = ObjectInfo(
+            key=ledger.artifact_key, size=ledger.artifact_size, sha256=ledger.artifact_sha256
+        )
+        stream = read_verified(self._objects, ledger.id, expected, ledger.summary)
+        try:
+            first = next(stream, None)  # the checksum is verified before the first record
+        except (ArtifactIntegrityError, ObjectNotFoundError) as exc:
+            kind = exc.kind if isinstance(exc, ArtifactIntegrityError) else "artifact_missing"
+            self._incident(ledger.id, kind, str(exc))
+            return None
+        assert ledger.records_sha256 is not None
+        records: Iterator[Record] = chain([first], stream) if first is not None else iter(())
+        return RecordSet(ledger=ledger, tier="cold", records=records, records_sha256=ledger.records_sha256)
+
+    def _reprocessed(self, ledger_file_id: int, *, cold_failed: bool) -> RecordSet:
+        lock = ledger_files.ledger_lock_key(ledger_file_id)
+        with self._engine.connect() as connection:
+            connection.execute(sa.select(sa.func.pg_advisory_lock(lock)))
+            connection.commit()
+            try:
+                ledger = ledger_files.get(connection, ledger_file_id)
+                if ledger.has_artifact and not cold_failed:
+                    served = self._cold(ledger)  # another reader froze it while we waited
+                    if served is not None:
+                        return served
+                return self._reprocess(ledger)
+            finally:
+                connection.rollback()
+                connection.execute(sa.select(sa.func.pg_advisory_unlock(lock)))
+                connection.commit()
+
+    def _reprocess(self, ledger: LedgerFile) -> RecordSet:
+        try:
+            result = normalize_ledger(self._objects, ledger)
+        except NormalizerError as exc:
+            raise LedgerUnavailableError(ledger.id, f"its raw file cannot be normalized: {exc}") from exc
+        records = result.records
+        try:
+            frozen = freeze(self._objects, ledger.id, lambda: records)
+        except ArtifactConflictError as exc:
+            # A damaged artifact holds the key; write-once forbids replacing it. Serve the fresh
+            # records; `ledgerstore verify` tells the operator what to do with the damaged object.
+            self._incident(ledger.id, "artifact_checksum", str(exc))
+            summary_sha = None
+        else:
+            summary_sha = frozen.summary.records_sha256
+            if not ledger.has_artifact:
+                with self._engine.begin() as connection:
+                    ledger_files.record_artifact(
+                        connection, ledger.id, frozen.info, frozen.summary, NORMALIZER_VERSION
+                    )
+            log.info(
+                "lazily backfilled the artifact of ledger file %s",
+                ledger.id,
+                extra={"ledger_file_id": ledger.id},
+            )
+        sha = summary_sha or summarize(records).records_sha256
+        with self._engine.connect() as connection:
+            current = ledger_files.get(connection, ledger.id)
+        return RecordSet(ledger=current, tier="reprocessed", records=iter(records), records_sha256=sha)
+
+    def _incident(self, ledger_file_id: int, kind: str, detail: str) -> None:
+        log.warning("integrity incident on ledger file %s: %s", ledger_file_id, detail)
+        with self._engine.begin() as connection:
+            ledger_files.record_incident(connection, ledger_file_id, kind, detail)

@@ -1,0 +1,169 @@
+"""`LedgerStore`: the one entry point for templating code, report jobs and workers.
+
+store = LedgerStore.open()                     # settings from the environment
+ledger = store.ingest("gl.csv", account="4000", fiscal_year=2025).ledger
+with store.records(ledger.id) as records:      # hot, cold or reprocessed
+    df = records.to_dataframe()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO
+
+from sqlalchemy.engine import Connection, Engine
+
+from ledgerstore import ledger_files
+from ledgerstore.db.database import open_database
+from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.normalize_options import NormalizeOptions
+from ledgerstore.objectstore import open_object_store
+from ledgerstore.objectstore.base import ObjectStore
+from ledgerstore.processing import Upload, freeze_ledger, process_ledger, upload
+from ledgerstore.recordset import RecordSet
+from ledgerstore.register import RegisterSummary, register_manifest
+from ledgerstore.retriever import Retriever
+from ledgerstore.settings import Settings
+
+#: Largest raw file accepted by `ingest` (the normalizer has its own, finer limits).
+MAX_UPLOAD_BYTES = 1 << 30
+
+
+class LedgerStore:
+    """Ledgers hot in PostgreSQL and cold in object storage, served from any tier."""
+
+    def __init__(self, *, engine: Engine, objects: ObjectStore, settings: Settings | None = None) -> None:
+        self.engine = engine
+        self.objects = objects
+        self.settings = settings
+        self._retriever = Retriever(engine, objects)
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> LedgerStore:
+        """Open the store named by `settings` (default: from the environment), migrating if needed."""
+        settings = settings or Settings.from_env()
+        engine = open_database(settings)
+        objects = open_object_store(settings.resolved_object_url, home=settings.home)
+        return cls(engine=engine, objects=objects, settings=settings)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> LedgerStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- uploads ---------------------------------------------------------------------------
+
+    def upload(
+        self,
+        file: str | os.PathLike[str] | bytes | BinaryIO,
+        *,
+        account: str,
+        fiscal_year: int,
+        name: str | None = None,
+        profile: str | os.PathLike[str] | None = None,
+        encoding: str | None = None,
+        sheet: str | int | None = None,
+        uploaded_at: dt.datetime | None = None,
+        on_created: Callable[[Connection, LedgerFile], None] | None = None,
+    ) -> Upload:
+        """Store the raw file and create its ledger-file row, without processing it."""
+        data, default_name = _read_upload(file)
+        options = NormalizeOptions.build(profile=profile, encoding=encoding, sheet=sheet)
+        return upload(
+            self.engine,
+            self.objects,
+            data,
+            account=account,
+            fiscal_year=fiscal_year,
+            original_name=name or default_name,
+            options=options,
+            uploaded_at=uploaded_at,
+            on_created=on_created,
+        )
+
+    def ingest(
+        self,
+        file: str | os.PathLike[str] | bytes | BinaryIO,
+        *,
+        account: str,
+        fiscal_year: int,
+        name: str | None = None,
+        profile: str | os.PathLike[str] | None = None,
+        encoding: str | None = None,
+        sheet: str | int | None = None,
+    ) -> Upload:
+        """Upload and process inline: the returned ledger is active, superseded or failed."""
+        result = self.upload(
+            file,
+            account=account,
+            fiscal_year=fiscal_year,
+            name=name,
+            profile=profile,
+            encoding=encoding,
+            sheet=sheet,
+        )
+        ledger = self.process(result.ledger.id)
+        return Upload(ledger=ledger, created=result.created)
+
+    def process(self, ledger_file_id: int) -> LedgerFile:
+        """Normalize, freeze and switch in an uploaded ledger file (idempotent)."""
+        return process_ledger(self.engine, self.objects, ledger_file_id)
+
+    def freeze(self, ledger_file_id: int) -> tuple[LedgerFile, bool]:
+        """Make sure a ledger file has an artifact; True when one was created now."""
+        return freeze_ledger(self.engine, self.objects, ledger_file_id)
+
+    def register(self, manifest: str | os.PathLike[str]) -> RegisterSummary:
+        """Register legacy uploads listed in a manifest, without processing them."""
+        return register_manifest(self.engine, self.objects, Path(manifest))
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def records(self, ledger_file_id: int) -> RecordSet:
+        """The ledger file's records from the cheapest tier that has them (hot, cold, reprocessed)."""
+        return self._retriever.records(ledger_file_id)
+
+    def ledger(self, ledger_file_id: int) -> LedgerFile:
+        with self.engine.connect() as connection:
+            return ledger_files.get(connection, ledger_file_id)
+
+    def active(self, account: str, fiscal_year: int) -> LedgerFile | None:
+        """The active ledger file of an account + fiscal year, if any."""
+        with self.engine.connect() as connection:
+            return ledger_files.active(connection, account, fiscal_year)
+
+    def history(self, account: str, fiscal_year: int) -> list[LedgerFile]:
+        """Every upload of an account + fiscal year, oldest first."""
+        with self.engine.connect() as connection:
+            return ledger_files.history(connection, account, fiscal_year)
+
+    def ledgers(self, **filters: Any) -> list[LedgerFile]:
+        """Ledger files matching the filters of `ledger_files.search` (account, fiscal_year, status, ...)."""
+        with self.engine.connect() as connection:
+            return ledger_files.search(connection, **filters)
+
+
+def _read_upload(file: str | os.PathLike[str] | bytes | BinaryIO) -> tuple[bytes, str]:
+    if isinstance(file, bytes):
+        data, name = file, "upload"
+    elif isinstance(file, str | os.PathLike):
+        path = Path(file)
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise ValueError(f"{path} is larger than the {MAX_UPLOAD_BYTES >> 20} MiB upload limit")
+        data, name = path.read_bytes(), path.name
+    else:
+        data = file.read(MAX_UPLOAD_BYTES + 1)
+        name = Path(str(getattr(file, "name", "upload"))).name
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValueError(f"the file is larger than the {MAX_UPLOAD_BYTES >> 20} MiB upload limit")
+    return data, name

@@ -1,0 +1,79 @@
+"""The active switch: one transaction that makes a processed upload the active ledger.
+
+In order, inside one transaction: load the new hot rows (COPY into the ledger's own partition),
+take the account + fiscal year's advisory lock, then either
+- make the new ledger active, freezing the previous active ledger from its hot rows first if it
+  has no artifact, then superseding it and dropping its partition; or
+- if a newer upload is already active (this one finished late), drop the rows just loaded and
+  mark this one superseded: an older upload never demotes a newer one.
+A crash anywhere rolls everything back: the previous active ledger stays intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ledgerstore import ledger_files
+from ledgerstore.artifacts import freeze
+from ledgerstore.hot import drop_partition, load_partition, stream_partition
+from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.objectstore.base import ObjectStore
+from ledgerstore.summary import RecordSummary
+from normalizer.record import Record
+
+DONE_STATUSES = ("active", "superseded")
+
+
+def activate(
+    engine: Engine, objects: ObjectStore, ledger_file_id: int, records: Iterable[Record]
+) -> LedgerFile:
+    """Switch the ledger in (or supersede it, if a newer upload is active). Returns its new state.
+
+    The ledger must already be frozen (its artifact recorded); `records` are its records.
+    """
+    with engine.begin() as connection:
+        loaded = load_partition(connection, ledger_file_id, records)
+        ledger = ledger_files.get(connection, ledger_file_id)
+        connection.execute(
+            sa.select(
+                sa.func.pg_advisory_xact_lock(ledger_files.pair_lock_key(ledger.account, ledger.fiscal_year))
+            )
+        )
+        ledger = ledger_files.get(connection, ledger_file_id, for_update=True)
+        _check_loaded(ledger, loaded)
+        if ledger.status in DONE_STATUSES:  # a concurrent attempt finished first
+            if ledger.status != "active":
+                drop_partition(connection, ledger_file_id)
+            return ledger
+        current = ledger_files.active(connection, ledger.account, ledger.fiscal_year, for_update=True)
+        if current is not None and current.sequence > ledger.sequence:
+            drop_partition(connection, ledger_file_id)
+            ledger_files.set_status(connection, ledger_file_id, "superseded")
+        else:
+            if current is not None:
+                _retire(connection, objects, current)
+            ledger_files.set_status(connection, ledger_file_id, "active")
+        return ledger_files.get(connection, ledger_file_id)
+
+
+def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
+    if ledger.summary is None:
+        raise RuntimeError(f"ledger file {ledger.id} must be frozen before it is activated")
+    if loaded != ledger.summary:
+        raise RuntimeError(
+            f"ledger file {ledger.id}: hot rows loaded ({loaded.count}, {loaded.records_sha256})"
+            f" differ from its artifact ({ledger.summary.count}, {ledger.summary.records_sha256})"
+        )
+
+
+def _retire(connection: Connection, objects: ObjectStore, current: LedgerFile) -> None:
+    """Supersede the active ledger; freeze it from its hot rows first if it has no artifact."""
+    if not current.has_artifact:
+        frozen = freeze(objects, current.id, lambda: stream_partition(connection, current.id))
+        version = current.normalizer_version or "unknown (frozen from hot rows)"
+        ledger_files.record_artifact(connection, current.id, frozen.info, frozen.summary, version)
+    drop_partition(connection, current.id)
+    ledger_files.set_status(connection, current.id, "superseded")

@@ -1,0 +1,48 @@
+"""`ledgerstore ingest FILE --account A --fiscal-year Y`: upload and process a ledger file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from workers.cli.context import store_from_env
+from workers.cli.output import ExitCode, fail
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser("ingest", help="upload and process a ledger file")
+    parser.add_argument("file", help="the ledger export (CSV, Excel, fixed-width text)")
+    parser.add_argument("--account", required=True, help="the account (or entity) the ledger belongs to")
+    parser.add_argument("--fiscal-year", type=int, required=True, help="the fiscal year it covers")
+    parser.add_argument("--name", help="file name to record (default: the file's own name)")
+    parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
+    parser.add_argument("--encoding", help="text encoding, overriding detection")
+    parser.add_argument("--sheet", help="workbook sheet by name")
+    parser.add_argument("--json", action="store_true", help="print the ledger file as JSON")
+    parser.set_defaults(handler=_ingest)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    with store_from_env() as store:
+        result = store.ingest(
+            args.file,
+            account=args.account,
+            fiscal_year=args.fiscal_year,
+            name=args.name,
+            profile=args.profile,
+            encoding=args.encoding,
+            sheet=args.sheet,
+        )
+    ledger = result.ledger
+    if args.json:
+        print(json.dumps({**ledger.as_dict(), "created": result.created}, indent=2))
+    else:
+        verb = "ingested" if result.created else "already uploaded as"
+        print(
+            f"{verb} ledger file {ledger.id}: {ledger.account} {ledger.fiscal_year} #{ledger.sequence}"
+            f" {ledger.status}, {ledger.record_count if ledger.record_count is not None else 0} records"
+        )
+    if ledger.status == "failed":
+        return fail(f"ledger file {ledger.id} could not be normalized: {ledger.error}", ExitCode.INPUT)
+    return ExitCode.OK
