@@ -1,18 +1,110 @@
-"""`ledgerstore normalize`: placeholder until the normalizer pipeline lands (issue 3)."""
+"""`ledgerstore normalize FILE`: a ledger export to canonical records on stdout.
+
+JSON Lines (one canonical record per line) or CSV; `--summary` adds a JSON summary on stderr.
+Exit 0 when the file was normalized (row issues allowed), 3 when it cannot be, 4 when it does
+not exist.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import csv
+import sys
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
 
+import orjson
+
+from normalizer import RECORD_FIELDS, NormalizerError, NormalizeResult, Record, normalize
+from normalizer.canonical import jsonl_lines
 from workers.cli.output import ExitCode, fail
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("normalize", help="normalize a ledger file")
-    parser.add_argument("file")
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "normalize", help="normalize a ledger file to canonical records on stdout"
+    )
+    parser.add_argument("file", help="the ledger export (CSV, Excel, fixed-width text)")
+    parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
+    parser.add_argument("--encoding", help="text encoding, overriding detection (e.g. cp1252)")
+    parser.add_argument("--sheet", help="workbook sheet, by name or 1-based number")
+    parser.add_argument(
+        "--fiscal-year", type=int, help="report records outside this year; year of short dates"
+    )
+    parser.add_argument(
+        "--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default jsonl)"
+    )
+    parser.add_argument("--summary", action="store_true", help="write a JSON summary to stderr")
     parser.set_defaults(handler=_normalize)
 
 
 def _normalize(args: argparse.Namespace) -> int:
-    return fail("the normalizer is not available yet", ExitCode.FAILURE)
+    path = Path(args.file)
+    if not path.is_file():
+        code = ExitCode.INPUT if path.exists() else ExitCode.NOT_FOUND
+        return fail(f"{path}: no such file", code)
+    try:
+        result = normalize(
+            path, profile=args.profile, encoding=args.encoding, sheet=args.sheet, fiscal_year=args.fiscal_year
+        )
+    except NormalizerError as exc:
+        return fail(f"{path.name}: {exc}", ExitCode.INPUT)
+    except OSError as exc:
+        return fail(f"{path}: {exc.strerror or exc}", ExitCode.INPUT)
+    out = sys.stdout.buffer
+    if args.format == "csv":
+        _write_csv(result.records, sys.stdout)
+    else:
+        out.writelines(jsonl_lines(result.records))
+    sys.stdout.flush()
+    if args.summary:
+        sys.stderr.buffer.write(orjson.dumps(summary(result, path.name), default=str) + b"\n")
+        sys.stderr.flush()
+    return ExitCode.OK
+
+
+def _csv_value(record: Record, name: str) -> str:
+    value = getattr(record, name)
+    if name == "attributes":
+        return orjson.dumps(dict(value), option=orjson.OPT_SORT_KEYS).decode()
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if name == "posted_on":
+        return str(value.isoformat())
+    return str(value)
+
+
+def _write_csv(records: Iterable[Record], stream: IO[str]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(RECORD_FIELDS)
+    for record in records:
+        writer.writerow([_csv_value(record, name) for name in RECORD_FIELDS])
+
+
+def summary(result: NormalizeResult, name: str) -> dict[str, Any]:
+    """Counts, debit/credit totals per currency (strings), detections, issues and checks."""
+    totals: dict[str, list[Decimal]] = {}
+    for record in result.records:
+        pair = totals.setdefault(record.currency, [Decimal(0), Decimal(0)])
+        pair[0] += record.debit
+        pair[1] += record.credit
+    severities: dict[str, int] = {}
+    for issue in result.issues:
+        severities[issue.severity] = severities.get(issue.severity, 0) + 1
+    return {
+        "file": name,
+        "normalizer_version": result.normalizer_version,
+        "records": len(result.records),
+        "totals": {
+            currency: {"debit": format(d, "f"), "credit": format(c, "f")}
+            for currency, (d, c) in sorted(totals.items())
+        },
+        "issue_counts": dict(sorted(severities.items())),
+        "detected": {key: value.as_dict() for key, value in result.detected.items()},
+        "issues": [issue.as_dict() for issue in result.issues],
+        "checks": [check.as_dict() for check in result.checks],
+    }

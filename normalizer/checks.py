@@ -1,0 +1,225 @@
+"""Checks over the records: journal balance per currency, file control totals, fiscal-year range.
+
+Results are data (`CheckResult`); where a row is at fault an `Issue` names it as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+
+from normalizer.profiles.model import Control
+from normalizer.record import Record
+from normalizer.result import CheckResult, Issue
+from normalizer.structure.typed import ControlSpan
+
+_ZERO = Decimal(0)
+
+
+def _text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def journal_balance(records: Sequence[Record]) -> tuple[CheckResult | None, list[Issue]]:
+    """Debits equal credits in every journal, per currency. None when no record has a journal."""
+    sums: dict[tuple[str, str], list[Decimal]] = {}
+    first_row: dict[str, int] = {}
+    for record in records:
+        if not record.journal:
+            continue
+        first_row.setdefault(record.journal, record.row_number)
+        totals = sums.setdefault((record.journal, record.currency), [_ZERO, _ZERO])
+        totals[0] += record.debit
+        totals[1] += record.credit
+    if not sums:
+        return None, []
+    unbalanced = []
+    issues = []
+    for (journal, currency), (debit, credit) in sums.items():
+        if debit == credit:
+            continue
+        difference = debit - credit
+        unbalanced.append(
+            {"journal": journal, "currency": currency, "debit": _text(debit), "credit": _text(credit),
+             "difference": _text(difference)}
+        )  # fmt: skip
+        issues.append(
+            Issue(
+                row=first_row[journal],
+                column=None,
+                raw=journal,
+                message=f"journal {journal} is unbalanced by {_text(difference)} {currency}".rstrip()
+                + f" (debits {_text(debit)}, credits {_text(credit)})",
+                severity="warning",
+                code="unbalanced-journal",
+            )
+        )
+    journals = len(first_row)
+    message = (
+        f"all {journals} journals balance"
+        if not unbalanced
+        else f"{len(unbalanced)} of {journals} journals do not balance: "
+        + ", ".join(f"{u['journal']} by {u['difference']}" for u in unbalanced[:10])
+    )
+    details = {"journals": journals, "unbalanced": unbalanced}
+    return CheckResult(
+        name="journal_balance", passed=not unbalanced, message=message, details=details
+    ), issues
+
+
+def fiscal_year_range(records: Sequence[Record], fiscal_year: int) -> tuple[CheckResult, list[Issue]]:
+    """Every dated record falls in `fiscal_year` (calendar year)."""
+    issues = [
+        Issue(
+            row=r.row_number,
+            column="posted_on",
+            raw=r.posted_on.isoformat(),
+            message=f"dated {r.posted_on.isoformat()}, outside fiscal year {fiscal_year}",
+            severity="warning",
+            code="outside-fiscal-year",
+        )
+        for r in records
+        if r.posted_on is not None and r.posted_on.year != fiscal_year
+    ]
+    passed = not issues
+    message = (
+        f"all records fall in {fiscal_year}"
+        if passed
+        else f"{len(issues)} records fall outside {fiscal_year}"
+    )
+    return CheckResult(
+        name="fiscal_year",
+        passed=passed,
+        message=message,
+        details={"fiscal_year": fiscal_year, "outside": len(issues)},
+    ), issues
+
+
+AmountParser = Callable[[str], Decimal | None]
+SideParser = Callable[[str], str | None]
+
+
+def control_totals(
+    records: Sequence[Record],
+    spans: Sequence[ControlSpan],
+    control: Control,
+    *,
+    amount: AmountParser,
+    side: SideParser,
+) -> tuple[list[CheckResult], list[Issue]]:
+    """Compare each control record's counts, totals and closing balance with the records it covers."""
+    results = []
+    issues = []
+    for span in spans:
+        covered = [r for r in records if span.first_row <= r.row_number < span.control_row]
+        actual = _actual(covered)
+        stated = _stated(span, control, amount=amount, side=side)
+        figures = {}
+        for key, value in stated.items():
+            if key == "opening_balance":
+                continue
+            expected = actual.get(key)
+            if key == "closing_balance" and "opening_balance" in stated:
+                expected = stated["opening_balance"] + actual["credit_total"] - actual["debit_total"]
+            if expected is None:
+                continue
+            figures[key] = {"stated": _text(value), "computed": _text(expected), "passed": value == expected}
+            if value != expected:
+                issues.append(
+                    Issue(
+                        row=span.control_row,
+                        column=key,
+                        raw=_text(value),
+                        message=f"the control record states {key.replace('_', ' ')} {_text(value)}, "
+                        f"the records give {_text(expected)}",
+                        severity="warning",
+                        code="control-mismatch",
+                    )
+                )
+        passed = all(f["passed"] for f in figures.values())
+        message = (
+            "control totals agree with the records" if passed else "control totals disagree with the records"
+        )
+        results.append(
+            CheckResult(
+                name="control_totals",
+                passed=passed,
+                message=message,
+                details={"row": span.control_row, "figures": figures},
+            )
+        )
+    return results, issues
+
+
+def _actual(records: Sequence[Record]) -> dict[str, Decimal]:
+    debits = [r.debit for r in records if r.debit]
+    credits = [r.credit for r in records if r.credit]
+    return {
+        "debit_count": Decimal(len(debits)),
+        "debit_total": sum(debits, _ZERO),
+        "credit_count": Decimal(len(credits)),
+        "credit_total": sum(credits, _ZERO),
+    }
+
+
+def _stated(
+    span: ControlSpan, control: Control, *, amount: AmountParser, side: SideParser
+) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    sources: Mapping[str, tuple[Mapping[str, str], str | None, str | None]] = {
+        "debit_count": (span.control, control.debit_count, None),
+        "credit_count": (span.control, control.credit_count, None),
+        "debit_total": (span.control, control.debit_total, None),
+        "credit_total": (span.control, control.credit_total, None),
+        "closing_balance": (span.control, control.closing_balance, control.closing_side),
+        "opening_balance": (span.opening, control.opening_balance, control.opening_side),
+    }
+    for key, (values, field, side_field) in sources.items():
+        if field is None or not values.get(field):
+            continue
+        raw = values[field]
+        value = Decimal(int(raw)) if key.endswith("_count") and raw.isdigit() else amount(raw)
+        if value is None:
+            continue
+        if side_field is not None and side(values.get(side_field, "")) == "debit":
+            value = -value
+        out[key] = value
+    return out
+
+
+def run_record_checks(
+    records: Sequence[Record],
+    spans: Sequence[ControlSpan],
+    control: Control | None,
+    *,
+    decimal_mark: str | None,
+    amount_scale: int,
+    side_tokens: Mapping[str, str] | None,
+    fiscal_year: int | None,
+) -> tuple[list[CheckResult], list[Issue]]:
+    """All checks that look at the finished records: journals, control records, fiscal year."""
+    from normalizer.values.amounts import parse_amount
+    from normalizer.values.sides import parse_side
+
+    def amount(raw: str) -> Decimal | None:
+        value = parse_amount(raw, decimal_mark=decimal_mark).value
+        return value.scaleb(amount_scale) if value is not None and amount_scale else value
+
+    def side(raw: str) -> str | None:
+        return parse_side(raw, side_tokens or None)
+
+    checks: list[CheckResult] = []
+    issues: list[Issue] = []
+    check, found = journal_balance(records)
+    if check is not None:
+        checks.append(check)
+        issues.extend(found)
+    if control is not None and spans:
+        results, found = control_totals(records, spans, control, amount=amount, side=side)
+        checks.extend(results)
+        issues.extend(found)
+    if fiscal_year is not None:
+        check, found = fiscal_year_range(records, fiscal_year)
+        checks.append(check)
+        issues.extend(found)
+    return checks, issues

@@ -1,0 +1,310 @@
+"""`normalize()`: bytes in, records + issues + detections + checks out. Wires the stages."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from normalizer.checks import run_record_checks
+from normalizer.errors import NormalizerError, ProfileError
+from normalizer.mapping import ColumnMap, build_column_map
+from normalizer.profiles.detect import detect_profile
+from normalizer.profiles.loader import load_profile, shipped_profiles
+from normalizer.profiles.model import Profile
+from normalizer.record import Record
+from normalizer.result import CheckResult, Detected, Issue, NormalizeResult
+from normalizer.structure.assemble import LineBuilder, ValueRules
+from normalizer.structure.blocks import BlockRules, BlockWalker
+from normalizer.structure.cells import RowLike, cell_at, cell_text, is_blank
+from normalizer.structure.classify import DEFAULT_TOTAL_LABEL, Classifier, RowKind, index_columns
+from normalizer.structure.decisions import decide_blocks, decide_values, read_options
+from normalizer.structure.table import Table, build_table, choose_sheet
+from normalizer.structure.totals import check_totals, choose_scope, find_totals
+from normalizer.version import NORMALIZER_VERSION
+
+Source = bytes | str | os.PathLike[str]
+
+
+def _load(source: Source, name: str | None) -> tuple[bytes, str | None]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), name
+    path = Path(source)
+    return path.read_bytes(), name or path.name
+
+
+def _profile(
+    profile: Profile | str | os.PathLike[str] | None, data: bytes
+) -> tuple[Profile | None, Detected]:
+    if isinstance(profile, Profile):
+        return profile, Detected(value=profile.name, confidence=1.0, source="override")
+    if profile is not None:
+        loaded = load_profile(profile)
+        return loaded, Detected(value=loaded.name, confidence=1.0, source="override")
+    found = detect_profile(data, shipped_profiles())
+    if found is None:
+        return None, Detected(value=None, confidence=1.0, source="default")
+    return found, Detected(value=found.name, confidence=0.9, source="detected")
+
+
+def normalize(
+    source: Source,
+    *,
+    profile: Profile | str | os.PathLike[str] | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    fiscal_year: int | None = None,
+    ledger_file_id: int | None = None,
+    name: str | None = None,
+) -> NormalizeResult:
+    """Normalize one general-ledger export.
+
+    `source` is the file's bytes or a path. `profile` (a `Profile`, a shipped profile's name or
+    a profile file's path) declares the format; without one a shipped profile is used when the
+    file announces its format, else everything is detected. Records come in source order; row
+    problems are `issues`; only a failure of the whole file raises a `NormalizerError`.
+    """
+    from normalizer.readers import read_workbook
+
+    data, name = _load(source, name)
+    chosen, profile_detected = _profile(profile, data)
+    try:
+        options = read_options(chosen, encoding)
+    except ValueError as exc:  # the readers refuse an unknown encoding or a bad layout
+        raise NormalizerError(str(exc), source=name) from exc
+    workbook = read_workbook(data, name=name, options=options)
+    detected: dict[str, Detected] = {
+        "profile": profile_detected,
+        **_reader_detected(workbook.detected, chosen, encoding),
+    }
+    wanted, sheet_source = (
+        (sheet, "override") if sheet is not None else (chosen.sheet if chosen else None, "profile")
+    )
+    picked, detected["sheet"] = choose_sheet(workbook.sheets, wanted, sheet_source)
+    rows: Sequence[RowLike] = getattr(picked, "rows", ())
+    table = build_table(rows, chosen, dict(getattr(picked, "headers_by_kind", {}) or {}))
+    detected["header_row"] = table.header_row
+    columns = build_column_map(table.headers, chosen)
+    detected["columns"] = Detected(value=columns.describe(), confidence=1.0, source=columns.source)
+    detected["amount_model"] = Detected(value=columns.model, confidence=1.0, source=columns.source)
+    return _normalize_table(
+        table, columns, chosen, detected, fiscal_year=fiscal_year, ledger_file_id=ledger_file_id
+    )
+
+
+def _reader_detected(
+    found: dict[str, Detected], profile: Profile | None, encoding: str | None
+) -> dict[str, Detected]:
+    out = dict(found)
+    for key, value in (
+        ("encoding", profile.encoding if profile else None),
+        ("delimiter", profile.delimiter if profile else None),
+    ):
+        if key in out and value is not None and not (key == "encoding" and encoding):
+            out[key] = Detected(value=out[key].value, confidence=1.0, source="profile")
+    return out
+
+
+def _classifier(table: Table, columns: ColumnMap, profile: Profile | None) -> Classifier:
+    from normalizer.mapping import normalize_header
+
+    amount_columns = tuple(c for n in ("debit", "credit", "amount") for c in columns.columns(n))
+    skip = tuple(
+        (_column_index(rule.column, columns), re.compile(rule.pattern))
+        for rule in (profile.skip if profile else ())
+    )
+    has_header = table.header_row.value is not None
+    return Classifier(
+        header_keys=tuple(normalize_header(h) for h in table.headers) if has_header else (),
+        amount_columns=amount_columns,
+        description_columns=columns.columns("description"),
+        ignored_columns=index_columns(table.headers, table.rows),
+        total_label=re.compile(
+            profile.total_label if profile and profile.total_label else DEFAULT_TOTAL_LABEL
+        ),
+        skip=skip,
+    )
+
+
+def _column_index(ref: str | int, columns: ColumnMap) -> int:
+    if isinstance(ref, int):
+        return ref - 1
+    if ref in columns.names:
+        return columns.names.index(ref)
+    raise ProfileError(f"a skip rule names column '{ref}', which the file does not have")
+
+
+def _normalize_table(
+    table: Table,
+    columns: ColumnMap,
+    profile: Profile | None,
+    detected: dict[str, Detected],
+    *,
+    fiscal_year: int | None,
+    ledger_file_id: int | None,
+) -> NormalizeResult:
+    classifier = _classifier(table, columns, profile)
+    kinds = [classifier.classify(row.cells) for row in table.rows]
+    data_rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind is RowKind.DATA]
+    rules, value_detected = decide_values(profile, columns, data_rows, table.preamble, fiscal_year)
+    detected.update(value_detected)
+    issues: list[Issue] = [*table.issues, *_undecided(detected, columns)]
+    blocks, detected["inherit"] = decide_blocks(profile, columns, data_rows)
+    records = _walk(
+        table,
+        kinds,
+        ignored=classifier.ignored_columns,
+        columns=columns,
+        rules=rules,
+        blocks=blocks,
+        issues=issues,
+        ledger_file_id=ledger_file_id,
+    )
+    checks: list[CheckResult] = []
+    if RowKind.TOTAL in kinds:
+        _total_checks(
+            table,
+            kinds,
+            columns=columns,
+            rules=rules,
+            profile=profile,
+            classifier=classifier,
+            detected=detected,
+            checks=checks,
+            issues=issues,
+        )
+    more_checks, more_issues = run_record_checks(
+        records,
+        table.spans,
+        profile.control if profile else None,
+        decimal_mark=rules.decimal_mark,
+        amount_scale=rules.amount_scale,
+        side_tokens=rules.side_tokens,
+        fiscal_year=fiscal_year,
+    )
+    checks.extend(more_checks)
+    issues.extend(more_issues)
+    issues.sort(key=lambda i: (i.row is not None, i.row or 0))
+    return NormalizeResult(
+        records=tuple(records),
+        issues=tuple(issues),
+        detected=detected,
+        checks=tuple(checks),
+        normalizer_version=NORMALIZER_VERSION,
+    )
+
+
+def _undecided(detected: dict[str, Detected], columns: ColumnMap) -> list[Issue]:
+    """File-level notes when the whole column could not settle the date order or decimal mark."""
+    notes = []
+    order = detected.get("date_order")
+    if order is not None and order.source == "detected" and order.value is not None and order.confidence < 1:
+        notes.append(
+            Issue(
+                row=None,
+                column=columns.names[columns.columns("posted_on")[0]],
+                raw=None,
+                message=f"the date order is ambiguous (no day above 12 in the column); read as "
+                f"{order.value}. Give the date order with a profile if that is wrong",
+                severity="warning",
+                code="ambiguous-date-order",
+            )
+        )
+    mark = detected.get("decimal_mark")
+    if mark is not None and mark.source == "detected" and mark.value is None and mark.confidence < 1:
+        notes.append(
+            Issue(
+                row=None,
+                column=None,
+                raw=None,
+                message="the decimal mark could not be decided from the amounts; values that read two ways "
+                "are reported. Give the decimal mark with a profile",
+                severity="warning",
+                code="ambiguous-decimal-mark",
+            )
+        )
+    return notes
+
+
+def _anchor(columns: ColumnMap, blocks: BlockRules) -> int | None:
+    if "journal" in blocks.inherit and columns.columns("journal"):
+        return columns.columns("journal")[0]
+    if "posted_on" in blocks.inherit and columns.columns("posted_on"):
+        return columns.columns("posted_on")[0]
+    return None
+
+
+def _walk(
+    table: Table,
+    kinds: list[RowKind],
+    *,
+    ignored: frozenset[int],
+    columns: ColumnMap,
+    rules: ValueRules,
+    blocks: BlockRules,
+    issues: list[Issue],
+    ledger_file_id: int | None,
+) -> list[Record]:
+    records: list[Record] = []
+    walker = BlockWalker(blocks, emit=lambda line: records.append(line.to_record(ledger_file_id)))
+    builder = LineBuilder(columns, rules)
+    anchor = _anchor(columns, blocks)
+    for row, kind in zip(table.rows, kinds, strict=True):
+        if kind is RowKind.DATA:
+            line, row_issues = builder.build(row)
+            issues.extend(row_issues)
+            if line is not None:
+                starts = anchor is not None and not is_blank(cell_at(row.cells, anchor))
+                walker.line(line, starts_block=starts)
+        elif kind in (RowKind.NOTE, RowKind.GROUP):
+            text = " ".join(t for i, c in enumerate(row.cells) if i not in ignored and (t := cell_text(c)))
+            if kind is RowKind.GROUP or not walker.note(text):
+                walker.group(text)
+        elif kind in (RowKind.TOTAL, RowKind.HEADER):
+            walker.boundary()
+        elif kind is RowKind.SKIPPED:
+            raw = " | ".join(t for c in row.cells if (t := cell_text(c)))
+            issues.append(
+                Issue(
+                    row=row.number,
+                    column=None,
+                    raw=raw,
+                    message="skipped by a profile rule",
+                    severity="info",
+                    code="skipped",
+                )
+            )
+    walker.flush()
+    return records
+
+
+def _total_checks(
+    table: Table,
+    kinds: list[RowKind],
+    *,
+    columns: ColumnMap,
+    rules: ValueRules,
+    profile: Profile | None,
+    classifier: Classifier,
+    detected: dict[str, Detected],
+    checks: list[CheckResult],
+    issues: list[Issue],
+) -> None:
+    from normalizer.values.amounts import parse_amount
+
+    def parse(cell: Any) -> Any:
+        if is_blank(cell):
+            return None
+        value = parse_amount(cell, decimal_mark=rules.decimal_mark).value
+        return value.scaleb(rules.amount_scale) if value is not None and rules.amount_scale else value
+
+    findings = find_totals(
+        table.rows, kinds, names=columns.names, ignored=classifier.ignored_columns, parse=parse
+    )
+    scope = choose_scope(findings, profile.total_scope if profile else None)
+    detected["total_scope"] = scope
+    check, total_issues = check_totals(findings, str(scope.value))
+    checks.append(check)
+    issues.extend(total_issues)

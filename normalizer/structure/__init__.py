@@ -1,0 +1,1 @@
+"""Structure: sheet choice, header row, row kinds, blocks of lines, total rows, typed records."""

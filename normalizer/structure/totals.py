@@ -1,0 +1,127 @@
+"""Total rows are checked, not thrown away: each figure a total row states is compared with the
+sum of its column over the rows it totals (since the previous total, group or header row).
+
+QuickBooks-style reports total only a block's split lines, not its first (transaction) line;
+when no scope is declared, the scope that makes every total agree is detected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from normalizer.result import CheckResult, Detected, Issue
+from normalizer.structure.cells import Cell, RowLike, cell_at, cell_text
+from normalizer.structure.classify import RowKind
+
+SCOPES = ("block", "block-after-first")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TotalFinding:
+    row: int
+    column: str
+    raw: str
+    stated: Decimal
+    sums: dict[str, Decimal]  # scope -> computed sum
+
+
+def find_totals(
+    rows: Sequence[RowLike],
+    kinds: Sequence[RowKind],
+    *,
+    names: Sequence[str],
+    ignored: frozenset[int],
+    parse: Callable[[Cell], Decimal | None],
+) -> list[TotalFinding]:
+    """Every figure stated by a total row, with the sums it should equal under each scope."""
+    findings: list[TotalFinding] = []
+    segment: list[RowLike] = []
+    for row, kind in zip(rows, kinds, strict=True):
+        if kind is RowKind.DATA:
+            segment.append(row)
+        elif kind is RowKind.TOTAL:
+            findings.extend(_row_findings(row, segment, names=names, ignored=ignored, parse=parse))
+            segment = []
+        elif kind in (RowKind.GROUP, RowKind.HEADER):
+            segment = []
+    return findings
+
+
+def _row_findings(
+    row: RowLike,
+    segment: list[RowLike],
+    *,
+    names: Sequence[str],
+    ignored: frozenset[int],
+    parse: Callable[[Cell], Decimal | None],
+) -> list[TotalFinding]:
+    filled = [i for i, c in enumerate(row.cells) if i not in ignored and cell_text(c)]
+    findings = []
+    for column in filled[1:]:  # the first filled cell is the label
+        stated = parse(row.cells[column])
+        if stated is None:
+            continue
+        values = [parse(cell_at(r.cells, column)) or Decimal(0) for r in segment]
+        block = sum(values, Decimal(0))
+        after_first = block - values[0] if values else block
+        findings.append(
+            TotalFinding(
+                row=row.number,
+                column=names[column] if column < len(names) else f"column_{column + 1}",
+                raw=cell_text(row.cells[column]),
+                stated=stated,
+                sums={"block": block, "block-after-first": after_first},
+            )
+        )
+    return findings
+
+
+def choose_scope(findings: Sequence[TotalFinding], declared: str | None) -> Detected:
+    """The declared scope, else the first scope under which every total agrees, else "block"."""
+    if declared is not None:
+        return Detected(value=declared, confidence=1.0, source="profile")
+    for scope in SCOPES:
+        if all(f.sums[scope] == f.stated for f in findings):
+            return Detected(value=scope, confidence=1.0 if findings else 0.5, source="detected")
+    return Detected(value="block", confidence=0.3, source="default")
+
+
+def check_totals(findings: Sequence[TotalFinding], scope: str) -> tuple[CheckResult, list[Issue]]:
+    """One check over all total rows, and an issue for each figure that disagrees."""
+    issues = []
+    details = []
+    for f in findings:
+        computed = f.sums[scope]
+        ok = computed == f.stated
+        details.append(
+            {
+                "row": f.row,
+                "column": f.column,
+                "stated": str(f.stated),
+                "computed": str(computed),
+                "passed": ok,
+            }
+        )
+        if not ok:
+            issues.append(
+                Issue(
+                    row=f.row,
+                    column=f.column,
+                    raw=f.raw,
+                    message=f"the total row states {f.stated} but the rows it totals sum to {computed}",
+                    severity="warning",
+                    code="total-mismatch",
+                )
+            )
+    rows = len({f.row for f in findings})
+    passed = not issues
+    message = (
+        f"{rows} total row(s) agree with the rows they total"
+        if passed
+        else f"{len(issues)} figure(s) of {rows} total row(s) disagree with the rows they total"
+    )
+    return CheckResult(
+        name="total_rows", passed=passed, message=message, details={"scope": scope, "figures": details}
+    ), issues

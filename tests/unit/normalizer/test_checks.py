@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from normalizer import Record
+from normalizer.checks import control_totals, fiscal_year_range, journal_balance
+from normalizer.profiles.model import Control
+from normalizer.structure.typed import ControlSpan
+
+
+def _record(
+    row: int, journal: str, debit: str, credit: str, currency: str = "EUR", year: int = 2024
+) -> Record:
+    return Record(
+        ledger_file_id=None, row_number=row, posted_on=dt.date(year, 1, 1), account="1", account_name="",
+        description="", reference="", journal=journal, debit=Decimal(debit), credit=Decimal(credit),
+        currency=currency,
+    )  # fmt: skip
+
+
+def test_journal_balance_per_currency() -> None:
+    records = [_record(1, "J1", "10", "0"), _record(2, "J1", "0", "10"), _record(3, "J2", "5", "0", "USD"),
+               _record(4, "J2", "0", "5", "EUR")]  # fmt: skip
+    check, issues = journal_balance(records)
+    assert check is not None and not check.passed
+    assert [u["currency"] for u in check.details["unbalanced"]] == ["USD", "EUR"]
+    assert {i.row for i in issues} == {3}
+
+
+def test_no_journals_no_check() -> None:
+    assert journal_balance([_record(1, "", "1", "0")]) == (None, [])
+
+
+def test_fiscal_year() -> None:
+    check, issues = fiscal_year_range([_record(1, "", "1", "0"), _record(2, "", "1", "0", year=2023)], 2024)
+    assert not check.passed and [i.row for i in issues] == [2]
+
+
+def test_control_totals() -> None:
+    records = [_record(2, "", "7.00", "0"), _record(3, "", "0", "10.00")]
+    span = ControlSpan(
+        opening={"bal": "100.00", "side": "2"},
+        control={"dn": "1", "dt": "7.00", "cn": "1", "ct": "10.00", "cb": "104.00", "cs": "2"},
+        first_row=1, control_row=4,
+    )  # fmt: skip
+    control = Control(
+        kind="33", debit_count="dn", debit_total="dt", credit_count="cn", credit_total="ct",
+        closing_balance="cb", closing_side="cs", opening_balance="bal", opening_side="side",
+    )  # fmt: skip
+    results, issues = control_totals(
+        records,
+        [span],
+        control,
+        amount=Decimal,
+        side={"1": "debit", "2": "credit"}.get,
+    )
+    assert not results[0].passed
+    assert [i.column for i in issues] == ["closing_balance"]
+    assert results[0].details["figures"]["closing_balance"]["computed"] == "103.00"
