@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ledgerstore.artifact_format import ArtifactEncoder, ArtifactFormatError, decode_artifact
 from ledgerstore.errors import ArtifactConflictError, ArtifactIntegrityError, ObjectExistsError
@@ -43,7 +44,10 @@ def freeze(
         info = store.put_once(key, encoder.chunks())
     except ObjectExistsError:
         # Our own earlier attempt (crashed before it was recorded), or a concurrent freezer.
-        existing = inspect_artifact(store, key)
+        try:
+            existing = inspect_artifact(store, key)
+        except ArtifactFormatError as exc:
+            raise ArtifactConflictError(ledger_file_id, key) from exc  # a damaged object holds the key
         ours = encoder.summary if encoder.summary is not None else summarize(records())
         if existing.summary.records_sha256 != ours.records_sha256:
             raise ArtifactConflictError(ledger_file_id, key) from None
@@ -52,22 +56,24 @@ def freeze(
     return FrozenArtifact(info=info, summary=encoder.summary)
 
 
-class _HashingReader:
+class _HashingReader(io.RawIOBase):
     """Reads through a stream while hashing and counting what passes."""
 
     def __init__(self, stream: BinaryIO) -> None:
+        super().__init__()
         self._stream = stream
         self.sha256 = hashlib.sha256()
         self.size = 0
 
-    def read(self, n: int = -1) -> bytes:
-        data = self._stream.read(n)
-        self.sha256.update(data)
-        self.size += len(data)
-        return data
-
     def readable(self) -> bool:
         return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        self.sha256.update(data)
+        self.size += len(data)
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def inspect_artifact(store: ObjectStore, key: str) -> FrozenArtifact:
