@@ -1,14 +1,17 @@
 """Hot rows: one PostgreSQL partition of `hot_records` per active ledger file.
 
-Loading builds the partition as a standalone table (COPY in binary, then its primary key), then
-attaches it: the parent table is locked only for the attach itself. Removing a ledger's hot rows
+Loading stages the partition as a standalone table (COPY in binary, then its primary key) without
+touching the parent, then attaches it under one global advisory lock: concurrent switches queue
+for the short DDL tail instead of deadlocking on the parent table's locks. Removing a ledger's hot rows
 drops its partition: constant time, no dead tuples, so the hot table never grows with history.
 Every function takes a SQLAlchemy `Connection` inside the caller's transaction.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -56,18 +59,66 @@ def partition_exists(connection: Connection, ledger_file_id: int) -> bool:
     return bool(found and found[0])
 
 
-def load_partition(connection: Connection, ledger_file_id: int, records: Iterable[Record]) -> RecordSummary:
-    """Create and fill the ledger's partition, attach it, and return the summary of what was loaded.
+#: Held (transaction-scoped) around every DDL statement that locks the parent table (ATTACH,
+#: DROP of a partition). Taking it before any parent lock makes concurrent switches queue instead
+#: of deadlocking on the parent's lock upgrades.
+HOT_DDL_LOCK_KEY = int.from_bytes(b"LEDGHOTD", "big") - 2**63
 
-    Any earlier partition of the same ledger (from a crashed attempt that committed nothing, or a
-    retry) is replaced, so a retry never duplicates rows.
+_PARENT_COLUMNS = """
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+FROM pg_attribute a
+WHERE a.attrelid = 'hot_records'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum
+"""
+_PARENT_CHECKS = """
+SELECT conname, pg_get_constraintdef(oid)
+FROM pg_constraint
+WHERE conrelid = 'hot_records'::regclass AND contype = 'c'
+ORDER BY conname
+"""
+
+
+def _staging_ddl(driver: psycopg.Connection[Any], table: sql.Identifier) -> sql.Composed:
+    """CREATE TABLE for a partition-to-be, from the parent's catalog entry.
+
+    `CREATE TABLE ... (LIKE hot_records)` would hold a lock on the parent until commit, which
+    deadlocks against another switch's ATTACH/DROP; reading the catalog takes no lock. ATTACH
+    needs the same columns, NOT NULLs and CHECK constraints (by name), which this reproduces.
     """
-    table = sql.Identifier(hot_partition_name(ledger_file_id))
+    parts = [
+        sql.SQL("{} {}{}").format(
+            sql.Identifier(name), sql.SQL(type_name), sql.SQL(" NOT NULL" if not_null else "")
+        )
+        for name, type_name, not_null in driver.execute(_PARENT_COLUMNS).fetchall()
+    ]
+    parts += [
+        sql.SQL("CONSTRAINT {} {}").format(sql.Identifier(name), sql.SQL(definition))
+        for name, definition in driver.execute(_PARENT_CHECKS).fetchall()
+    ]
+    return sql.SQL("CREATE TABLE {} ({})").format(table, sql.SQL(", ").join(parts))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StagedPartition:
+    """A filled table not yet attached to `hot_records`, and the summary of its rows."""
+
+    ledger_file_id: int
+    table: str
+    summary: RecordSummary
+
+
+def stage_partition(
+    connection: Connection, ledger_file_id: int, records: Iterable[Record]
+) -> StagedPartition:
+    """Create and fill a partition-to-be under a name of its own; nothing here locks the parent.
+
+    Rows go in with binary COPY; the primary key is built once, afterwards. The table's name is
+    unique to this attempt, so a retry racing a finished attempt can never touch live rows.
+    """
+    table_name = f"hot_stage_{ledger_file_id}_{uuid.uuid4().hex[:12]}"
+    table = sql.Identifier(table_name)
     driver = _driver(connection)
-    driver.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
-    driver.execute(
-        sql.SQL("CREATE TABLE {} (LIKE hot_records INCLUDING DEFAULTS INCLUDING CONSTRAINTS)").format(table)
-    )
+    driver.execute(_staging_ddl(driver, table))
     builder = SummaryBuilder()
     copy_in = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(table, _COLUMNS)
     with driver.cursor() as cursor, cursor.copy(copy_in) as copy:
@@ -80,9 +131,9 @@ def load_partition(connection: Connection, ledger_file_id: int, records: Iterabl
             )
             builder.add(owned)
             copy.write_row(_row(owned))
-    # The CHECK lets ATTACH skip scanning the rows; the primary key is built once, after COPY.
-    bound = sql.Identifier(f"{hot_partition_name(ledger_file_id)}_bound")
-    pkey = sql.Identifier(f"{hot_partition_name(ledger_file_id)}_pkey")
+    # The CHECK lets ATTACH skip scanning the rows for the partition bound.
+    bound = sql.Identifier(f"{table_name}_bound")
+    pkey = sql.Identifier(f"{table_name}_pkey")
     value = sql.Literal(ledger_file_id)
     driver.execute(
         sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} CHECK (ledger_file_id = {})").format(table, bound, value)
@@ -92,11 +143,45 @@ def load_partition(connection: Connection, ledger_file_id: int, records: Iterabl
             table, pkey
         )
     )
+    return StagedPartition(ledger_file_id=ledger_file_id, table=table_name, summary=builder.summary())
+
+
+def lock_hot_ddl(connection: Connection) -> None:
+    """Take the transaction-scoped lock that serialises ATTACH/DROP on the parent table."""
+    _driver(connection).execute("SELECT pg_advisory_xact_lock(%s)", (HOT_DDL_LOCK_KEY,))
+
+
+def attach_partition(connection: Connection, staged: StagedPartition) -> None:
+    """Make a staged table the ledger's partition (call `lock_hot_ddl` first in the transaction).
+
+    A partition the ledger already has (a previous load) is replaced.
+    """
+    name = hot_partition_name(staged.ledger_file_id)
+    driver = _driver(connection)
+    driver.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))
+    staging = sql.Identifier(staged.table)
+    driver.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(staging, sql.Identifier(name)))
+    table = sql.Identifier(name)
+    value = sql.Literal(staged.ledger_file_id)
     driver.execute(
         sql.SQL("ALTER TABLE hot_records ATTACH PARTITION {} FOR VALUES IN ({})").format(table, value)
     )
-    driver.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(table, bound))
-    return builder.summary()
+    driver.execute(
+        sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(table, sql.Identifier(f"{staged.table}_bound"))
+    )
+
+
+def discard_staged(connection: Connection, staged: StagedPartition) -> None:
+    """Drop a staged table that will not be attached (it was never part of the parent)."""
+    _driver(connection).execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(staged.table)))
+
+
+def load_partition(connection: Connection, ledger_file_id: int, records: Iterable[Record]) -> RecordSummary:
+    """Stage and attach in one go, replacing any partition the ledger had."""
+    staged = stage_partition(connection, ledger_file_id, records)
+    lock_hot_ddl(connection)
+    attach_partition(connection, staged)
+    return staged.summary
 
 
 def _row(record: Record) -> tuple[Any, ...]:
@@ -117,7 +202,10 @@ def _row(record: Record) -> tuple[Any, ...]:
 
 
 def drop_partition(connection: Connection, ledger_file_id: int) -> None:
-    """Remove the ledger's hot rows (drops its partition; a no-op when it has none)."""
+    """Remove the ledger's hot rows (drops its partition; a no-op when it has none).
+
+    Dropping an attached partition locks the parent: call `lock_hot_ddl` first in the transaction.
+    """
     table = sql.Identifier(hot_partition_name(ledger_file_id))
     _driver(connection).execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
 

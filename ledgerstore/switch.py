@@ -1,10 +1,11 @@
 """The active switch: one transaction that makes a processed upload the active ledger.
 
-In order, inside one transaction: load the new hot rows (COPY into the ledger's own partition),
-take the account + fiscal year's advisory lock, then either
+In order, inside one transaction: stage the new hot rows (COPY into the ledger's own table, not
+yet attached), take the hot-table DDL lock (switches queue here, so they never deadlock on the
+parent table), then either
 - make the new ledger active, freezing the previous active ledger from its hot rows first if it
-  has no artifact, then superseding it and dropping its partition; or
-- if a newer upload is already active (this one finished late), drop the rows just loaded and
+  has no artifact, then superseding it, dropping its partition and attaching the new one; or
+- if a newer upload is already active (this one finished late), drop the rows just staged and
   mark this one superseded: an older upload never demotes a newer one.
 A crash anywhere rolls everything back: the previous active ledger stays intact.
 """
@@ -13,12 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ledgerstore import ledger_files
 from ledgerstore.artifacts import freeze
-from ledgerstore.hot import drop_partition, load_partition, stream_partition
+from ledgerstore.hot import (
+    attach_partition,
+    discard_staged,
+    drop_partition,
+    lock_hot_ddl,
+    stage_partition,
+    stream_partition,
+)
 from ledgerstore.ledger_files import LedgerFile
 from ledgerstore.objectstore.base import ObjectStore
 from ledgerstore.summary import RecordSummary
@@ -35,26 +42,21 @@ def activate(
     The ledger must already be frozen (its artifact recorded); `records` are its records.
     """
     with engine.begin() as connection:
-        loaded = load_partition(connection, ledger_file_id, records)
-        ledger = ledger_files.get(connection, ledger_file_id)
-        connection.execute(
-            sa.select(
-                sa.func.pg_advisory_xact_lock(ledger_files.pair_lock_key(ledger.account, ledger.fiscal_year))
-            )
-        )
+        staged = stage_partition(connection, ledger_file_id, records)
+        lock_hot_ddl(connection)  # from here on, one switch at a time (the short DDL tail only)
         ledger = ledger_files.get(connection, ledger_file_id, for_update=True)
-        _check_loaded(ledger, loaded)
+        _check_loaded(ledger, staged.summary)
         if ledger.status in DONE_STATUSES:  # a concurrent attempt finished first
-            if ledger.status != "active":
-                drop_partition(connection, ledger_file_id)
+            discard_staged(connection, staged)
             return ledger
         current = ledger_files.active(connection, ledger.account, ledger.fiscal_year, for_update=True)
         if current is not None and current.sequence > ledger.sequence:
-            drop_partition(connection, ledger_file_id)
+            discard_staged(connection, staged)
             ledger_files.set_status(connection, ledger_file_id, "superseded")
         else:
             if current is not None:
                 _retire(connection, objects, current)
+            attach_partition(connection, staged)
             ledger_files.set_status(connection, ledger_file_id, "active")
         return ledger_files.get(connection, ledger_file_id)
 
