@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
+from ledgerstore.db.migrate import head_revision
 from tests.e2e.cli import run_cli
 
 
@@ -17,7 +18,7 @@ def test_db_upgrade_and_status_on_the_embedded_defaults(tmp_path: Path) -> None:
     try:
         upgraded = run_cli("db", "upgrade", env=env)
         assert upgraded.returncode == 0, upgraded.stderr
-        assert "database schema at revision 0001" in upgraded.stdout
+        assert f"database schema at revision {head_revision()}" in upgraded.stdout
         status = run_cli("status", "--json", env=env)
         assert status.returncode == 0, status.stderr
         report = json.loads(status.stdout)

@@ -1,0 +1,55 @@
+"""Fixed-width text, read only with a declared `FixedWidthLayout`.
+
+Each line is cut into the fields of its record type (the type code sits at fixed columns).
+Cells are the raw slices, padding included, like delimited cells; a line shorter than a field
+gives what is there ("" past the end). A line whose type has no layout is kept as one cell
+holding the whole line, with `kind` set, so nothing is lost. An empty line is a row without
+cells.
+"""
+
+from __future__ import annotations
+
+import io
+
+from normalizer.readers.model import FixedWidthField, FixedWidthLayout, Row, Sheet
+
+
+def read_fixed_width(text: str, layout: FixedWidthLayout) -> Sheet:
+    """The lines of `text` as rows of cells cut by `layout`; `kind` is the record type code.
+
+    The caller has already bounded the number and length of lines (`lines.check_text_shape`).
+    """
+    slices = {
+        kind: tuple(slice(f.start - 1, f.end) for f in fields) for kind, fields in layout.records.items()
+    }
+    type_slice = None if layout.type_start is None else slice(layout.type_start - 1, layout.type_end)
+    rows: list[Row] = []
+    for number, raw in enumerate(io.StringIO(text, newline=""), start=1):
+        line = raw.rstrip("\r\n")
+        if not line:
+            rows.append(Row(number=number, cells=()))
+            continue
+        kind = _kind(line, type_slice, slices)
+        cuts = slices.get(kind)
+        cells = (line,) if cuts is None else tuple(line[s] for s in cuts)
+        rows.append(Row(number=number, cells=cells, kind=kind))
+    return Sheet(name=None, rows=tuple(rows), headers_by_kind=headers_by_kind(layout))
+
+
+def headers_by_kind(layout: FixedWidthLayout) -> dict[str, tuple[str, ...]]:
+    """The field names of each record type, in cell order."""
+    return {kind: _names(fields) for kind, fields in layout.records.items()}
+
+
+def _names(fields: tuple[FixedWidthField, ...]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields)
+
+
+def _kind(line: str, type_slice: slice | None, slices: dict[str, tuple[slice, ...]]) -> str:
+    """The line's type code as a key of the layout when it matches one (exactly or trimmed)."""
+    if type_slice is None:
+        return ""
+    code = line[type_slice]
+    if code in slices:
+        return code
+    return code.strip()

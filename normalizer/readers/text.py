@@ -1,0 +1,42 @@
+"""Text exports: decode once, refuse what is not text, bound the lines, then parse.
+
+A text file is fixed-width when the options give a layout (it cannot be told reliably from
+delimited text by looking), else delimited.
+"""
+
+from __future__ import annotations
+
+from normalizer.readers.delimited import read_delimited, sniff_delimiter
+from normalizer.readers.encoding import decode_text
+from normalizer.readers.fixed_width import read_fixed_width
+from normalizer.readers.lines import check_text_shape
+from normalizer.readers.model import ReadOptions, Sheet, Workbook
+from normalizer.readers.sniff import refuse_binary, refuse_markup
+from normalizer.result import Detected
+
+_DOS_END_OF_FILE = "\x1a"
+
+
+def read_text(data: bytes, options: ReadOptions) -> Workbook:
+    """One sheet (name None) of the file's records."""
+    text, encoding = decode_text(data, options.encoding)
+    text = text.removesuffix(_DOS_END_OF_FILE)
+    refuse_binary(text)
+    refuse_markup(text[:4096])
+    check_text_shape(text, options.limits)
+    if options.fixed_width is not None:
+        return Workbook(
+            container="fixed-width",
+            sheets=(read_fixed_width(text, options.fixed_width),),
+            detected={"container": Detected(value="fixed-width", source="override"), "encoding": encoding},
+        )
+    if options.delimiter is not None:
+        delimiter = Detected(value=options.delimiter, source="override")
+    else:
+        delimiter = sniff_delimiter(text)
+    rows = read_delimited(text, delimiter.value, options.limits)
+    return Workbook(
+        container="delimited",
+        sheets=(Sheet(name=None, rows=rows),),
+        detected={"container": Detected(value="delimited"), "encoding": encoding, "delimiter": delimiter},
+    )
