@@ -67,4 +67,9 @@ _CONVERT: dict[type, Callable[[Any], CellValue]] = {
 def convert_row(values: list[Any]) -> tuple[CellValue, ...]:
     """One row of parser values as cells; "" stays "" (an empty cell)."""
     convert = _CONVERT
-    return tuple(value if type(value) is str else convert.get(type(value), str)(value) for value in values)
+    return tuple(
+        (value.replace("\x00", "\ufffd") if "\x00" in value else value)  # see text._replace_nul
+        if type(value) is str
+        else convert.get(type(value), str)(value)
+        for value in values
+    )

@@ -22,13 +22,18 @@ def read_text(data: bytes, options: ReadOptions) -> Workbook:
     text, encoding = decode_text(data, options.encoding)
     text = text.removesuffix(_DOS_END_OF_FILE)
     refuse_binary(text)
+    text, nul_note = _replace_nul(text)
     refuse_markup(text[:4096])
     check_text_shape(text, options.limits)
     if options.fixed_width is not None:
         return Workbook(
             container="fixed-width",
             sheets=(read_fixed_width(text, options.fixed_width),),
-            detected={"container": Detected(value="fixed-width", source="override"), "encoding": encoding},
+            detected={
+                "container": Detected(value="fixed-width", source="override"),
+                "encoding": encoding,
+                **nul_note,
+            },
         )
     if options.delimiter is not None:
         delimiter = Detected(value=options.delimiter, source="override")
@@ -38,5 +43,19 @@ def read_text(data: bytes, options: ReadOptions) -> Workbook:
     return Workbook(
         container="delimited",
         sheets=(Sheet(name=None, rows=rows),),
-        detected={"container": Detected(value="delimited"), "encoding": encoding, "delimiter": delimiter},
+        detected={
+            "container": Detected(value="delimited"),
+            "encoding": encoding,
+            "delimiter": delimiter,
+            **nul_note,
+        },
     )
+
+
+def _replace_nul(text: str) -> tuple[str, dict[str, Detected]]:
+    """NUL characters become U+FFFD: no database text column can hold them, and every tier must
+    serve the same text. How many were replaced is reported (`nul_characters`), never silent."""
+    count = text.count("\x00")
+    if not count:
+        return text, {}
+    return text.replace("\x00", "\ufffd"), {"nul_characters": Detected(value=count)}

@@ -140,3 +140,16 @@ def test_a_corrupt_artifact_is_never_served(
     with store.engine.connect() as connection:
         kinds = [kind for kind, _ in incidents(connection, old.id)]
     assert kinds[0] == "artifact_checksum"
+
+
+def test_text_with_nul_characters_is_stored_and_served(store: LedgerStore) -> None:
+    data = (
+        b"Date,Journal ID,Account Number,Description,Debit,Credit\n"
+        b"01/15/2025,J1,4000,bad\x00byte,,10.00\n"
+        b"01/15/2025,J1,1200,ok,10.00,\n"
+    )
+    ledger = store.ingest(data, account="NUL", fiscal_year=2025, name="nul.csv").ledger
+    assert ledger.status == "active"
+    with store.records(ledger.id) as records:
+        descriptions = [record.description for record in records]
+    assert descriptions == ["bad\ufffdbyte", "ok"]
