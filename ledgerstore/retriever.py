@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from itertools import chain
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -81,11 +80,10 @@ class Retriever:
         except BaseException:
             connection.close()
             raise
-        records: Iterator[Record] = chain([first], stream) if first is not None else iter(())
         return RecordSet(
             ledger=current,
             tier="hot",
-            records=records,
+            records=_prepend(first, stream),
             records_sha256=current.records_sha256,
             on_close=connection.close,
         )
@@ -103,8 +101,9 @@ class Retriever:
             self._incident(ledger.id, kind, str(exc))
             return None
         assert ledger.records_sha256 is not None
-        records: Iterator[Record] = chain([first], stream) if first is not None else iter(())
-        return RecordSet(ledger=ledger, tier="cold", records=records, records_sha256=ledger.records_sha256)
+        return RecordSet(
+            ledger=ledger, tier="cold", records=_prepend(first, stream), records_sha256=ledger.records_sha256
+        )
 
     def _reprocessed(self, ledger_file_id: int, *, cold_failed: bool) -> RecordSet:
         lock = ledger_files.ledger_lock_key(ledger_file_id)
@@ -157,3 +156,11 @@ class Retriever:
         log.warning("integrity incident on ledger file %s: %s", ledger_file_id, detail)
         with self._engine.begin() as connection:
             ledger_files.record_incident(connection, ledger_file_id, kind, detail)
+
+
+def _prepend(first: Record | None, rest: Iterator[Record]) -> Iterator[Record]:
+    """`first` then `rest`, as a generator: closing it closes `rest` (ending a COPY cleanly)."""
+    if first is None:
+        return
+    yield first
+    yield from rest

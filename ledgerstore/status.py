@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from ledgerstore.db.database import translate_database_errors
 from ledgerstore.db.schema import LEDGER_STATUSES, ledger_files
+from ledgerstore.queue.depth import queue_depth
 
 _HOT_BYTES = sa.text(
     "SELECT count(*) AS partitions, coalesce(sum(pg_total_relation_size(inhrelid)), 0) AS bytes"
@@ -27,6 +28,8 @@ class StoreStatus:
     artifact_bytes: int
     hot_partitions: int
     hot_bytes: int
+    #: Task-queue jobs by state (procrastinate's states, plus `stalled`: running on a dead worker).
+    queue: dict[str, int] = field(default_factory=dict)
 
     @property
     def artifact_coverage(self) -> float:
@@ -42,6 +45,7 @@ class StoreStatus:
                 "bytes": self.artifact_bytes,
             },
             "hot": {"partitions": self.hot_partitions, "bytes": self.hot_bytes},
+            "queue": self.queue,
         }
 
 
@@ -57,6 +61,7 @@ def collect_status(engine: Engine) -> StoreStatus:
         by_status.update({status: count for status, count in connection.execute(counts)})
         with_artifact, artifact_bytes = connection.execute(artifacts).one()
         hot = connection.execute(_HOT_BYTES).one()
+        queue = queue_depth(connection)
     return StoreStatus(
         by_status=by_status,
         total=sum(by_status.values()),
@@ -64,4 +69,5 @@ def collect_status(engine: Engine) -> StoreStatus:
         artifact_bytes=int(artifact_bytes),
         hot_partitions=int(hot.partitions),
         hot_bytes=int(hot.bytes),
+        queue=queue,
     )

@@ -153,3 +153,19 @@ def test_text_with_nul_characters_is_stored_and_served(store: LedgerStore) -> No
     with store.records(ledger.id) as records:
         descriptions = [record.description for record in records]
     assert descriptions == ["bad\ufffdbyte", "ok"]
+
+
+@pytest.mark.timeout(60)
+def test_abandoning_a_stream_midway_releases_it(store: LedgerStore, ledger_fixture: Path) -> None:
+    old = store.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025).ledger
+    new = store.ingest(ledger_fixture / "acme-2025-v2.csv", account="ACME", fiscal_year=2025).ledger
+    for ledger_id, tier in ((new.id, "hot"), (old.id, "cold")):
+        records = store.records(ledger_id)
+        assert records.tier == tier
+        iterator = iter(records)
+        next(iterator)
+        next(iterator)
+        records.close()  # a reader that stops early (a closed pipe, an exception) must not hang
+    # The connection went back to the pool usable, and the ledger can be switched out.
+    store.ingest(ledger_fixture / "acme-2025-v3.csv", account="ACME", fiscal_year=2025)
+    assert store.active("ACME", 2025).sequence == 3  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from ledgerstore.queue import defer_processing, queue_app
 from workers.cli.context import store_from_env
 from workers.cli.output import ExitCode, fail
 
@@ -20,10 +21,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--encoding", help="text encoding, overriding detection")
     parser.add_argument("--sheet", help="workbook sheet by name")
     parser.add_argument("--json", action="store_true", help="print the ledger file as JSON")
+    parser.add_argument(
+        "--queue", action="store_true", help="queue processing for a worker instead of processing now"
+    )
     parser.set_defaults(handler=_ingest)
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    if args.queue:
+        return _enqueue(args)
     with store_from_env() as store:
         result = store.ingest(
             args.file,
@@ -45,4 +51,32 @@ def _ingest(args: argparse.Namespace) -> int:
         )
     if ledger.status == "failed":
         return fail(f"ledger file {ledger.id} could not be normalized: {ledger.error}", ExitCode.INPUT)
+    return ExitCode.OK
+
+
+def _enqueue(args: argparse.Namespace) -> int:
+    """Upload, and queue `process_ledger` in the same transaction as the ledger-file row."""
+    jobs: list[int] = []
+    with store_from_env() as store:
+        app = queue_app(store.engine.url)
+        result = store.upload(
+            args.file,
+            account=args.account,
+            fiscal_year=args.fiscal_year,
+            name=args.name,
+            profile=args.profile,
+            encoding=args.encoding,
+            sheet=args.sheet,
+            on_created=lambda connection, ledger: jobs.append(defer_processing(app, connection, ledger)),
+        )
+    ledger = result.ledger
+    if args.json:
+        print(json.dumps({**ledger.as_dict(), "created": result.created, "job_id": next(iter(jobs), None)}))
+    elif result.created:
+        print(
+            f"queued ledger file {ledger.id}: {ledger.account} {ledger.fiscal_year} #{ledger.sequence}"
+            f" (job {jobs[0]})"
+        )
+    else:
+        print(f"already uploaded as ledger file {ledger.id}: {ledger.status}")
     return ExitCode.OK

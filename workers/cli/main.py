@@ -22,9 +22,14 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workers.cli.ingest_cmd",
     "workers.cli.ledgers_cmd",
     "workers.cli.records_cmd",
+    "workers.cli.report_cmd",
     "workers.cli.register_cmd",
     "workers.cli.normalize_cmd",
+    "workers.cli.backfill_cmd",
+    "workers.cli.verify_cmd",
+    "workers.cli.drift_cmd",
     "workers.cli.status_cmd",
+    "workers.cli.worker_cmd",
     "workers.cli.db_cmd",
 )
 

@@ -1,4 +1,5 @@
-"""`ledgerstore records ID`: a ledger file's records from whichever tier serves them."""
+"""`ledgerstore records ID` (or `--account A --fiscal-year Y` for the active ledger): a ledger
+file's records from whichever tier serves them; the tier is printed on stderr."""
 
 from __future__ import annotations
 
@@ -7,26 +8,49 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ledgerstore.errors import LedgerStoreError
 from workers.cli.context import store_from_env
-from workers.cli.output import ExitCode
+from workers.cli.output import ExitCode, fail
 from workers.cli.record_output import write_records
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser("records", help="print a ledger file's records")
-    parser.add_argument("ledger_file_id", type=int)
+    parser.add_argument(
+        "ledger_file_id", type=int, nargs="?", help="the ledger file (default: the active one)"
+    )
+    parser.add_argument("--account", help="with --fiscal-year: the active ledger of this account")
+    parser.add_argument("--fiscal-year", type=int)
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
     parser.set_defaults(handler=_records)
 
 
 def _records(args: argparse.Namespace) -> int:
-    with store_from_env() as store, store.records(args.ledger_file_id) as records:
-        print(f"tier: {records.tier}", file=sys.stderr)
-        if args.out is not None:
-            with args.out.open("wb") as out:
-                write_records(records, args.format, out)
-        else:
-            write_records(records, args.format, sys.stdout.buffer)
-            sys.stdout.flush()
+    by_pair = args.account is not None and args.fiscal_year is not None
+    if (args.ledger_file_id is None) == (not by_pair):
+        return fail("give a ledger file id, or --account and --fiscal-year (not both)", ExitCode.USAGE)
+    with store_from_env() as store:
+        ledger_file_id = args.ledger_file_id
+        if ledger_file_id is None:
+            active = store.active(args.account, args.fiscal_year)
+            if active is None:
+                return fail(f"{args.account} {args.fiscal_year} has no active ledger", ExitCode.NOT_FOUND)
+            ledger_file_id = active.id
+        with store.records(ledger_file_id) as records:
+            print(f"tier: {records.tier}", file=sys.stderr)
+            _write(records, args)
+        if records.served_sha256 != records.records_sha256:
+            raise LedgerStoreError(
+                f"ledger file {ledger_file_id}: the records served do not match their checksum"
+            )
     return ExitCode.OK
+
+
+def _write(records: Any, args: argparse.Namespace) -> None:
+    if args.out is not None:
+        with args.out.open("wb") as out:
+            write_records(records, args.format, out)
+        return
+    write_records(records, args.format, sys.stdout.buffer)
+    sys.stdout.flush()

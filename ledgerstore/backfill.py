@@ -1,0 +1,240 @@
+"""Bulk backfill: give every ledger file without an artifact one, resumably and idempotently.
+
+An active ledger is frozen from its hot rows, a registered (legacy) one by reprocessing its raw
+file (`LedgerStore.freeze`). Each file is its own unit of work: the artifact is write-once (an
+identical one left by a killed run is adopted, never a half-written one: object stores publish
+whole objects only) and recorded in its own transaction, so a run killed at any point and
+started again redoes at most the files it was in the middle of, and a second run finds nothing
+to do. Pending uploads are left to their `process_ledger` job and failed ones to a reprocess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from procrastinate import App
+from sqlalchemy.engine import Connection, Engine
+
+from ledgerstore.db.schema import ledger_files as table
+from ledgerstore.errors import LedgerStoreError
+from ledgerstore.failure import failure_reason, record_failure
+from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.queue.enqueue import defer_freeze
+from ledgerstore.queue.retry import is_transient
+from ledgerstore.settings import Settings
+from ledgerstore.store import LedgerStore
+from normalizer import NormalizerError
+
+log = logging.getLogger(__name__)
+
+#: Statuses whose missing artifact backfill creates.
+BACKFILL_STATUSES = ("registered", "active")
+
+Outcome = Literal["created", "skipped", "error"]
+Source = Literal["hot", "reprocessed"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BackfillScope:
+    """Which ledger files a backfill considers (all of them by default)."""
+
+    account: str | None = None
+    fiscal_year: int | None = None
+    since: dt.datetime | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BackfillPlan:
+    """The files in scope that need an artifact (by id), and how many in scope already have one."""
+
+    candidates: tuple[LedgerFile, ...]
+    already_frozen: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileOutcome:
+    """What backfill did with one ledger file."""
+
+    ledger_file_id: int
+    outcome: Outcome
+    source: Source | None = None
+    record_count: int = 0
+    error: str | None = None
+    error_type: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class BackfillReport:
+    """Created / Skipped (already had one) / Errors, with each error's ledger file and reason."""
+
+    created: int = 0
+    skipped: int = 0
+    records: int = 0
+    errors: list[FileOutcome] = field(default_factory=list)
+
+    def add(self, outcome: FileOutcome) -> None:
+        if outcome.outcome == "created":
+            self.created += 1
+            self.records += outcome.record_count
+        elif outcome.outcome == "skipped":
+            self.skipped += 1
+        else:
+            self.errors.append(outcome)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "skipped": self.skipped,
+            "errors": len(self.errors),
+            "records": self.records,
+            "error_report": [
+                {"ledger_file_id": e.ledger_file_id, "error": e.error}
+                for e in sorted(self.errors, key=lambda e: e.ledger_file_id)
+            ],
+        }
+
+
+def _in_scope(scope: BackfillScope) -> list[sa.ColumnElement[bool]]:
+    c = table.c
+    where: list[sa.ColumnElement[bool]] = []
+    if scope.account is not None:
+        where.append(c.account == scope.account)
+    if scope.fiscal_year is not None:
+        where.append(c.fiscal_year == scope.fiscal_year)
+    if scope.since is not None:
+        where.append(c.uploaded_at >= scope.since)
+    return where
+
+
+def plan_backfill(connection: Connection, scope: BackfillScope) -> BackfillPlan:
+    """The ledger files in scope that need an artifact, lowest id first (a stable resume order)."""
+    c = table.c
+    where = _in_scope(scope)
+    query = (
+        sa.select(table)
+        .where(c.artifact_key.is_(None), c.status.in_(BACKFILL_STATUSES), *where)
+        .order_by(c.id)
+        .limit(scope.limit)
+    )
+    candidates = tuple(LedgerFile.from_row(row) for row in connection.execute(query).mappings())
+    frozen = sa.select(sa.func.count()).select_from(table).where(c.artifact_key.is_not(None), *where)
+    return BackfillPlan(candidates=candidates, already_frozen=int(connection.execute(frozen).scalar_one()))
+
+
+#: Failures that are the file's own (recorded on it); anything else is a bug and is not.
+_PERMANENT = (LedgerStoreError, NormalizerError)
+
+
+def freeze_one(store: LedgerStore, ledger: LedgerFile) -> FileOutcome:
+    """Give one ledger file its artifact (or find it already has one).
+
+    A permanent failure is recorded on the ledger file (`ledgerstore.failure`) and returned as
+    an error outcome; a transient one propagates, for the caller to retry or report.
+    """
+    source: Source = "hot" if ledger.status == "active" else "reprocessed"
+    try:
+        frozen, created = store.freeze(ledger.id)
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        if isinstance(exc, _PERMANENT):
+            reason = record_failure(store.engine, ledger.id, exc)
+        else:
+            reason = failure_reason(exc)
+            log.exception("backfill of ledger file %s failed", ledger.id, extra={"ledger_file_id": ledger.id})
+        return FileOutcome(
+            ledger_file_id=ledger.id,
+            outcome="error",
+            source=source,
+            error=reason,
+            error_type=type(exc).__name__,
+        )
+    log.info(
+        "backfill of ledger file %s: %s",
+        ledger.id,
+        "created" if created else "already had an artifact",
+        extra={"ledger_file_id": ledger.id, "source": source},
+    )
+    return FileOutcome(
+        ledger_file_id=ledger.id,
+        outcome="created" if created else "skipped",
+        source=source,
+        record_count=frozen.record_count or 0,
+    )
+
+
+def _freeze_reporting_transient(store: LedgerStore, ledger: LedgerFile) -> FileOutcome:
+    try:
+        return freeze_one(store, ledger)
+    except Exception as exc:  # only transient errors reach here; a rerun picks the file up
+        reason = f"{failure_reason(exc)} (transient: run backfill again)"
+        return FileOutcome(ledger_file_id=ledger.id, outcome="error", error=reason)
+
+
+def run_backfill(
+    store: LedgerStore,
+    plan: BackfillPlan,
+    *,
+    jobs: int = 1,
+    on_outcome: Callable[[FileOutcome], None] | None = None,
+) -> BackfillReport:
+    """Freeze every candidate of the plan, in this process or in `jobs` processes."""
+    report = BackfillReport(skipped=plan.already_frozen)
+    outcomes = (
+        (_freeze_reporting_transient(store, ledger) for ledger in plan.candidates)
+        if jobs <= 1
+        else _in_processes(store, plan.candidates, jobs)
+    )
+    for outcome in outcomes:
+        report.add(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return report
+
+
+def _in_processes(store: LedgerStore, ledgers: Iterable[LedgerFile], jobs: int) -> Iterator[FileOutcome]:
+    # Normalizing is CPU-bound: processes, not threads. `spawn` so no child inherits the
+    # parent's open database connections; each child opens its own store once.
+    if store.settings is None:
+        raise ValueError("backfill with several jobs needs the store's settings (use LedgerStore.open)")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_open_child_store, initargs=(store.settings,)
+    ) as pool:
+        futures = [pool.submit(_freeze_in_child, ledger) for ledger in ledgers]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+#: The store of a backfill child process (set once by the pool initializer, per process).
+_CHILD: dict[str, LedgerStore] = {}
+
+
+def _open_child_store(settings: Settings) -> None:
+    _CHILD["store"] = LedgerStore.open(settings)
+
+
+def _freeze_in_child(ledger: LedgerFile) -> FileOutcome:
+    return _freeze_reporting_transient(_CHILD["store"], ledger)
+
+
+def enqueue_backfill(engine: Engine, app: App, plan: BackfillPlan, *, batch: int = 500) -> tuple[int, int]:
+    """Queue a `freeze_artifact` job per candidate; (queued now, already waiting in the queue)."""
+    queued = waiting = 0
+    ledgers = list(plan.candidates)
+    for start in range(0, len(ledgers), batch):
+        with engine.begin() as connection:
+            for ledger in ledgers[start : start + batch]:
+                if defer_freeze(app, connection, ledger) is None:
+                    waiting += 1
+                else:
+                    queued += 1
+    return queued, waiting

@@ -1,0 +1,193 @@
+"""`verify`: every artifact matches the database, and every active ledger's hot rows match both.
+
+Per ledger file with an artifact: the object exists, its byte size and sha256 are the recorded
+ones, and the records it holds have the recorded count, totals and canonical sha256. Per active
+ledger: its hot rows have the recorded count and totals (one aggregate query); with `deep`, they
+are streamed and their canonical sha256 compared too, which also catches edits that keep the
+totals. Each discrepancy says what to do; incidents are recorded once per distinct finding.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from psycopg import sql
+from sqlalchemy.engine import Connection
+
+from ledgerstore import ledger_files
+from ledgerstore.artifact_format import ArtifactFormatError
+from ledgerstore.artifacts import inspect_artifact
+from ledgerstore.db.schema import hot_partition_name
+from ledgerstore.errors import ObjectNotFoundError
+from ledgerstore.hot import partition_exists, stream_partition
+from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.store import LedgerStore
+from ledgerstore.summary import RecordSummary, summarize
+
+log = logging.getLogger(__name__)
+
+_ACTIONS = {
+    "artifact_missing": (
+        "the object is gone: restore it from the bucket's versioning or backup; for a ledger that is"
+        " not active, reading it once (`ledgerstore records {id}`) rewrites it from its raw file"
+    ),
+    "artifact_checksum": (
+        "the object was altered (write-once was bypassed): keep a copy for the investigation, delete"
+        " it, then read the ledger once (`ledgerstore records {id}`) to rewrite it from its raw file"
+        " (check `ledgerstore drift` first: a changed normalizer writes other bytes)"
+    ),
+    "artifact_count": (
+        "the object's bytes are the recorded ones but its records disagree with the database row:"
+        " the row was edited; restore count, totals and records_sha256 from the artifact"
+    ),
+    "hot_mismatch": (
+        "hot rows were written outside ledgerstore (the artifact is authoritative): find who wrote to"
+        " {partition}; until it is repaired, reports on ledger file {id} are wrong"
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Discrepancy:
+    """One thing that does not match, and what to do about it."""
+
+    ledger_file_id: int
+    kind: str
+    detail: str
+    action: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ledger_file_id": self.ledger_file_id,
+            "kind": self.kind,
+            "detail": self.detail,
+            "action": self.action,
+        }
+
+
+@dataclass(slots=True, kw_only=True)
+class VerifyReport:
+    """How much was checked, and every discrepancy found."""
+
+    deep: bool
+    artifacts_checked: int = 0
+    hot_checked: int = 0
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.discrepancies
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "deep": self.deep,
+            "artifacts_checked": self.artifacts_checked,
+            "hot_checked": self.hot_checked,
+            "ok": self.ok,
+            "discrepancies": [d.as_dict() for d in self.discrepancies],
+        }
+
+
+def _found(ledger: LedgerFile, kind: str, detail: str) -> Discrepancy:
+    action = _ACTIONS[kind].format(id=ledger.id, partition=hot_partition_name(ledger.id))
+    return Discrepancy(ledger_file_id=ledger.id, kind=kind, detail=detail, action=action)
+
+
+def _summary_differences(recorded: RecordSummary, actual: RecordSummary) -> list[str]:
+    fields = ("count", "debit_total", "credit_total", "records_sha256")
+    return [
+        f"{name} {getattr(actual, name)} (database: {getattr(recorded, name)})"
+        for name in fields
+        if getattr(actual, name) != getattr(recorded, name)
+    ]
+
+
+def check_artifact(store: LedgerStore, ledger: LedgerFile) -> Discrepancy | None:
+    """Read the ledger's artifact through once and compare it with the database row."""
+    assert ledger.artifact_key is not None and ledger.summary is not None
+    try:
+        found = inspect_artifact(store.objects, ledger.artifact_key)
+    except ObjectNotFoundError:
+        return _found(
+            ledger, "artifact_missing", f"{ledger.artifact_key} does not exist in {store.objects.url}"
+        )
+    except ArtifactFormatError as exc:
+        return _found(ledger, "artifact_checksum", f"{ledger.artifact_key} is not a readable artifact: {exc}")
+    if found.info.sha256 != ledger.artifact_sha256 or found.info.size != ledger.artifact_size:
+        return _found(
+            ledger,
+            "artifact_checksum",
+            f"{ledger.artifact_key} has sha256 {found.info.sha256} and {found.info.size} bytes;"
+            f" the database recorded {ledger.artifact_sha256} and {ledger.artifact_size} bytes",
+        )
+    differences = _summary_differences(ledger.summary, found.summary)
+    if differences:
+        return _found(ledger, "artifact_count", f"{ledger.artifact_key} holds " + ", ".join(differences))
+    return None
+
+
+_HOT_TOTALS = "SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0) FROM {}"
+
+
+def check_hot(connection: Connection, ledger: LedgerFile, *, deep: bool) -> Discrepancy | None:
+    """Compare an active ledger's hot rows with its recorded summary (and sha256 when `deep`)."""
+    recorded = ledger.summary
+    assert recorded is not None
+    if not partition_exists(connection, ledger.id):
+        return _found(ledger, "hot_mismatch", f"{hot_partition_name(ledger.id)} does not exist")
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    query = sql.SQL(_HOT_TOTALS).format(sql.Identifier(hot_partition_name(ledger.id)))
+    row = driver.execute(query).fetchone()
+    assert row is not None
+    count, debit, credit = int(row[0]), Decimal(row[1]), Decimal(row[2])
+    actual = RecordSummary(
+        count=count, debit_total=debit, credit_total=credit, records_sha256=recorded.records_sha256
+    )
+    if deep and actual == recorded:
+        actual = summarize(stream_partition(connection, ledger.id))
+    differences = _summary_differences(recorded, actual)
+    if differences:
+        return _found(ledger, "hot_mismatch", "hot rows have " + ", ".join(differences))
+    return None
+
+
+def verify_store(
+    store: LedgerStore, *, deep: bool = False, on_checked: Callable[[int], None] | None = None
+) -> VerifyReport:
+    """Check every artifact and every active ledger's hot rows; record each new finding."""
+    report = VerifyReport(deep=deep)
+    for ledger in store.ledgers(missing_artifact=False):
+        report.artifacts_checked += 1
+        found = check_artifact(store, ledger)
+        if found is not None:
+            report.discrepancies.append(found)
+        if on_checked is not None:
+            on_checked(ledger.id)
+    with store.engine.connect() as connection:
+        for ledger in ledger_files.search(connection, status="active"):
+            report.hot_checked += 1
+            found = check_hot(connection, ledger, deep=deep)
+            connection.rollback()  # release the partition lock a deep read takes
+            if found is not None:
+                report.discrepancies.append(found)
+    _record(store, report.discrepancies)
+    return report
+
+
+def _record(store: LedgerStore, discrepancies: list[Discrepancy]) -> None:
+    with store.engine.begin() as connection:
+        for d in discrepancies:
+            if (d.kind, d.detail) in ledger_files.incidents(connection, d.ledger_file_id):
+                continue
+            ledger_files.record_incident(connection, d.ledger_file_id, d.kind, d.detail)
+            log.warning(
+                "integrity incident on ledger file %s: %s",
+                d.ledger_file_id,
+                d.detail,
+                extra={"ledger_file_id": d.ledger_file_id, "kind": d.kind},
+            )

@@ -1,0 +1,32 @@
+"""Renderers: a `Table` to the bytes of one output format.
+
+Each renderer is a pure function of the table, so the same table always gives the same bytes.
+Formats are imported only when used (XLSX pulls in openpyxl).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from reporting.errors import ReportParameterError
+from reporting.table import Table
+
+Format = Literal["csv", "xlsx", "json"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+
+
+def render(table: Table, fmt: Format | str) -> bytes:
+    """The table in `fmt` (csv, xlsx or json), with its provenance, as bytes."""
+    if fmt == "csv":
+        from reporting.renderers.csv_format import render_csv
+
+        return render_csv(table)
+    if fmt == "json":
+        from reporting.renderers.json_format import render_json
+
+        return render_json(table)
+    if fmt == "xlsx":
+        from reporting.renderers.xlsx_format import render_xlsx
+
+        return render_xlsx(table)
+    raise ReportParameterError("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")

@@ -1,0 +1,78 @@
+"""`ledgerstore report NAME LEDGER_ID [LEDGER_ID2]`: a report on ledger files, from any tier.
+
+The report goes to stdout (binary for xlsx) or `--out`; `tier: hot|cold|reprocessed` goes to
+stderr, one line per ledger file, because the output's bytes must not depend on it. Bad
+parameters exit 2, an unusable mapping file 3, an unknown ledger file 4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from reporting import (
+    FORMATS,
+    REPORTS,
+    CostMapping,
+    ReportParameterError,
+    ReportParams,
+    render,
+    report_spec,
+    run_report,
+)
+from workers.cli.context import store_from_env
+from workers.cli.output import ExitCode, fail
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "report",
+        help="run a report (trial-balance, gl-detail, ...) on ledger files",
+        description="Reports: "
+        + "; ".join(f"{name}: {spec.summary}" for name, spec in REPORTS.items())
+        + ". See docs/reports.md.",
+    )
+    parser.add_argument("name", choices=list(REPORTS), metavar="NAME", help=", ".join(REPORTS))
+    parser.add_argument(
+        "ledger_ids", type=int, nargs="+", metavar="LEDGER_ID", help="ledger file id (compare: old new)"
+    )
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="first posting date, YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="last posting date, YYYY-MM-DD")
+    parser.add_argument("--accounts", help="account codes and prefixes, e.g. 4000,61*")
+    parser.add_argument("--mapping", type=Path, metavar="FILE", help="cost mapping file (.toml or .csv)")
+    parser.add_argument("--rate", help="indirect-cost rate, e.g. 0.15 or 15%%")
+    parser.add_argument(
+        "--fiscal-start-month", type=int, metavar="M", help="period-summary: first month of the fiscal year"
+    )
+    parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write to this file instead of stdout")
+    parser.set_defaults(handler=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        params = ReportParams(
+            date_from=args.date_from,
+            date_to=args.date_to,
+            accounts=args.accounts,
+            # Read the mapping before touching the store, so its errors come first.
+            mapping=CostMapping.load(args.mapping) if args.mapping is not None else None,
+            rate=args.rate,
+            fiscal_start_month=args.fiscal_start_month,
+        )
+        report_spec(args.name).check(len(args.ledger_ids), params)
+        with store_from_env() as store:
+            table, tiers = run_report(store, args.name, args.ledger_ids, params)
+    except ReportParameterError as exc:
+        return fail(str(exc), ExitCode.USAGE)
+    for tier in tiers:
+        print(f"tier: {tier}", file=sys.stderr)
+    data = render(table, args.format)
+    if args.out is not None:
+        args.out.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return ExitCode.OK
