@@ -157,9 +157,11 @@ def test_sniffing_with_no_candidate_falls_back_to_comma_by_default() -> None:
     assert (found.value, found.source) == (",", "default")
 
 
-def test_nul_bytes_in_text_are_kept() -> None:
-    rows = read_workbook(b"a,b\nx\x00y,z\n" + b"1,2\n" * 50).sheets[0].rows
-    assert rows[1].cells == ("x\x00y", "z")
+def test_nul_bytes_in_text_become_replacement_characters() -> None:
+    # PostgreSQL text cannot hold NUL; every tier must serve the same text (see text._replace_nul).
+    workbook = read_workbook(b"a,b\nx\x00y,z\n" + b"1,2\n" * 50)
+    assert workbook.sheets[0].rows[1].cells == ("x\ufffdy", "z")
+    assert workbook.detected["nul_characters"].value == 1
 
 
 def test_rows_of_different_widths_are_kept_as_they_are() -> None:
