@@ -10,11 +10,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from ledgerstore.artifact_format import ArtifactEncoder, ArtifactFormatError, decode_artifact
+from ledgerstore.artifact_format import (
+    ArtifactEncoder,
+    ArtifactFormatError,
+    decode_artifact,
+    decode_artifact_lines,
+)
 from ledgerstore.errors import ArtifactConflictError, ArtifactIntegrityError, ObjectExistsError
 from ledgerstore.object_keys import artifact_key
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore
-from ledgerstore.summary import RecordSummary, SummaryBuilder, summarize, tee_summary
+from ledgerstore.summary import RecordSummary, SummaryBuilder, summarize
 from normalizer.record import Record
 
 #: Artifacts up to this size are verified in memory; larger ones spill to a temporary file.
@@ -110,8 +115,12 @@ def read_verified(
             )
         spool.seek(0)
         builder = SummaryBuilder()
+        add = builder.add
         try:
-            yield from tee_summary(decode_artifact(spool), builder)  # type: ignore[arg-type]
+            # The bytes are verified: each stored line is the record's canonical line already.
+            for record, line in decode_artifact_lines(spool):  # type: ignore[arg-type]
+                add(record, line)
+                yield record
         except ArtifactFormatError as exc:
             raise ArtifactIntegrityError(ledger_file_id, "artifact_checksum", str(exc)) from exc
     got = builder.summary()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -23,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from ledgerstore.db.schema import hot_partition_name
 from ledgerstore.summary import RecordSummary, SummaryBuilder
-from normalizer.record import RECORD_FIELDS, Record
+from normalizer.record import RECORD_FIELDS, Record, trusted_record
 
 _COLUMNS = sql.SQL(", ").join(sql.Identifier(name) for name in RECORD_FIELDS)
 _TYPES = (
@@ -112,25 +111,18 @@ def stage_partition(
 ) -> StagedPartition:
     """Create and fill a partition-to-be under a name of its own; nothing here locks the parent.
 
-    Rows go in with binary COPY; the primary key is built once, afterwards. The table's name is
-    unique to this attempt, so a retry racing a finished attempt can never touch live rows.
+    Rows go in with binary COPY (columnar records: text COPY built column by column); the primary
+    key is built once, afterwards. The table's name is unique to this attempt, so a retry racing
+    a finished attempt can never touch live rows.
     """
     table_name = f"hot_stage_{ledger_file_id}_{uuid.uuid4().hex[:12]}"
     table = sql.Identifier(table_name)
     driver = _driver(connection)
     driver.execute(_staging_ddl(driver, table))
-    builder = SummaryBuilder()
-    copy_in = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(table, _COLUMNS)
-    with driver.cursor() as cursor, cursor.copy(copy_in) as copy:
-        copy.set_types(list(_TYPES))
-        for record in records:
-            owned = (
-                record
-                if record.ledger_file_id == ledger_file_id
-                else record.with_ledger_file_id(ledger_file_id)
-            )
-            builder.add(owned)
-            copy.write_row(_row(owned))
+    if hasattr(records, "copy_text_batches"):
+        summary = _copy_columnar(driver, table, ledger_file_id, records)
+    else:
+        summary = _copy_records(driver, table, ledger_file_id, records)
     # The CHECK lets ATTACH skip scanning the rows for the partition bound.
     bound = sql.Identifier(f"{table_name}_bound")
     pkey = sql.Identifier(f"{table_name}_pkey")
@@ -143,7 +135,43 @@ def stage_partition(
             table, pkey
         )
     )
-    return StagedPartition(ledger_file_id=ledger_file_id, table=table_name, summary=builder.summary())
+    return StagedPartition(ledger_file_id=ledger_file_id, table=table_name, summary=summary)
+
+
+def _copy_records(
+    driver: psycopg.Connection[Any], table: sql.Identifier, ledger_file_id: int, records: Iterable[Record]
+) -> RecordSummary:
+    builder = SummaryBuilder()
+    copy_in = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(table, _COLUMNS)
+    with driver.cursor() as cursor, cursor.copy(copy_in) as copy:
+        copy.set_types(list(_TYPES))
+        for record in records:
+            owned = (
+                record
+                if record.ledger_file_id == ledger_file_id
+                else record.with_ledger_file_id(ledger_file_id)
+            )
+            builder.add(owned)
+            copy.write_row(_row(owned))
+    return builder.summary()
+
+
+def _copy_columnar(
+    driver: psycopg.Connection[Any], table: sql.Identifier, ledger_file_id: int, records: Any
+) -> RecordSummary:
+    """Columnar records (`normalizer.fast`): COPY text rows built column by column, no Record built.
+
+    The summary comes from the records' canonical lines (computed once, shared with the artifact).
+    """
+    owned = (
+        records if records.ledger_file_id == ledger_file_id else records.with_ledger_file_id(ledger_file_id)
+    )
+    copy_in = sql.SQL("COPY {} ({}) FROM STDIN").format(table, _COLUMNS)
+    with driver.cursor() as cursor, cursor.copy(copy_in) as copy:
+        for batch in owned.copy_text_batches():
+            copy.write(batch)
+    sha256, count, debit, credit = owned.canonical_digest()
+    return RecordSummary(count=count, debit_total=debit, credit_total=credit, records_sha256=sha256)
 
 
 def lock_hot_ddl(connection: Connection) -> None:
@@ -233,19 +261,5 @@ def stream_partition(connection: Connection, ledger_file_id: int) -> Iterator[Re
 
 
 def _record(row: tuple[Any, ...]) -> Record:
-    debit: Decimal = row[8]
-    credit: Decimal = row[9]
-    return Record(
-        ledger_file_id=row[0],
-        row_number=row[1],
-        posted_on=row[2],
-        account=row[3],
-        account_name=row[4],
-        description=row[5],
-        reference=row[6],
-        journal=row[7],
-        debit=debit,
-        credit=credit,
-        currency=row[10],
-        attributes=row[11],
-    )
+    # Hot rows were written from canonical records (numeric keeps their scale): no re-checks.
+    return trusted_record(*row)

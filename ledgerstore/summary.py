@@ -40,6 +40,12 @@ class SummaryBuilder:
         self._debit += record.debit
         self._credit += record.credit
 
+    def add_lines(self, lines: bytes | memoryview, count: int, debit: Decimal, credit: Decimal) -> None:
+        """Add `count` records given as their canonical JSON Lines and their debit/credit totals."""
+        self._digest.update_lines(lines, count)
+        self._debit += debit
+        self._credit += credit
+
     def summary(self) -> RecordSummary:
         return RecordSummary(
             count=self._digest.count,

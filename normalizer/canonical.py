@@ -102,6 +102,11 @@ class RecordDigest:
         self._hash.update(line)
         self.count += 1
 
+    def update_lines(self, lines: bytes | memoryview, count: int) -> None:
+        """Add `count` consecutive canonical JSON lines at once (each with its newline)."""
+        self._hash.update(lines)
+        self.count += count
+
     def update(self, record: Record) -> None:
         """Add one record."""
         self.update_line(record_to_json(record) + b"\n")

@@ -58,6 +58,7 @@ def normalize(
     fiscal_year: int | None = None,
     ledger_file_id: int | None = None,
     name: str | None = None,
+    fast_path: bool | None = None,
 ) -> NormalizeResult:
     """Normalize one general-ledger export.
 
@@ -65,11 +66,21 @@ def normalize(
     a profile file's path) declares the format; without one a shipped profile is used when the
     file announces its format, else everything is detected. Records come in source order; row
     problems are `issues`; only a failure of the whole file raises a `NormalizerError`.
+
+    `fast_path` picks the columnar path for ordinary delimited files (`normalizer.fast`), which
+    gives the same result: None uses it for large files, True for any size, False never. Its
+    `records` are then a `Sequence[Record]` backed by columns rather than a tuple.
     """
     from normalizer.readers import read_workbook
 
     data, name = _load(source, name)
     chosen, profile_detected = _profile(profile, data)
+    if chosen is None and encoding is None and sheet is None and fast_path is not False:
+        fast = _normalize_fast(
+            data, name, profile_detected, fiscal_year, ledger_file_id, force=bool(fast_path)
+        )
+        if fast is not None:
+            return fast
     try:
         options = read_options(chosen, encoding)
     except ValueError as exc:  # the readers refuse an unknown encoding or a bad layout
@@ -91,6 +102,30 @@ def normalize(
     detected["amount_model"] = Detected(value=columns.model, confidence=1.0, source=columns.source)
     return _normalize_table(
         table, columns, chosen, detected, fiscal_year=fiscal_year, ledger_file_id=ledger_file_id
+    )
+
+
+def _normalize_fast(
+    data: bytes,
+    name: str | None,
+    profile_detected: Detected,
+    fiscal_year: int | None,
+    ledger_file_id: int | None,
+    *,
+    force: bool,
+) -> NormalizeResult | None:
+    from normalizer.fast import MIN_BYTES, available
+
+    if not available() or (len(data) < MIN_BYTES and not force):
+        return None
+    from normalizer.fast.delimited import normalize_columnar
+
+    return normalize_columnar(
+        data,
+        name=name,
+        profile_detected=profile_detected,
+        fiscal_year=fiscal_year,
+        ledger_file_id=ledger_file_id,
     )
 
 
@@ -150,7 +185,7 @@ def _normalize_table(
     data_rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind is RowKind.DATA]
     rules, value_detected = decide_values(profile, columns, data_rows, table.preamble, fiscal_year)
     detected.update(value_detected)
-    issues: list[Issue] = [*table.issues, *_undecided(detected, columns)]
+    issues: list[Issue] = [*table.issues, *undecided_notes(detected, columns)]
     blocks, detected["inherit"] = decide_blocks(profile, columns, data_rows)
     records = _walk(
         table,
@@ -196,7 +231,7 @@ def _normalize_table(
     )
 
 
-def _undecided(detected: dict[str, Detected], columns: ColumnMap) -> list[Issue]:
+def undecided_notes(detected: dict[str, Detected], columns: ColumnMap) -> list[Issue]:
     """File-level notes when the whole column could not settle the date order or decimal mark."""
     notes = []
     order = detected.get("date_order")

@@ -96,3 +96,58 @@ class Record:
         values = {name: getattr(self, name) for name in RECORD_FIELDS}
         values["attributes"] = dict(self.attributes)
         return values
+
+
+_new_record = object.__new__
+(
+    _set_ledger_file_id,
+    _set_row_number,
+    _set_posted_on,
+    _set_account,
+    _set_account_name,
+    _set_description,
+    _set_reference,
+    _set_journal,
+    _set_debit,
+    _set_credit,
+    _set_currency,
+    _set_attributes,
+) = (Record.__dict__[name].__set__ for name in RECORD_FIELDS)
+
+
+def trusted_record(  # noqa: PLR0917 -- positional on purpose: it is the hot loop of every reader
+    ledger_file_id: int | None,
+    row_number: int,
+    posted_on: dt.date | None,
+    account: str,
+    account_name: str,
+    description: str,
+    reference: str,
+    journal: str,
+    debit: Decimal,
+    credit: Decimal,
+    currency: str,
+    attributes: dict[str, str],
+) -> Record:
+    """A `Record` from values already in canonical form (positional, `RECORD_FIELDS` order), unchecked.
+
+    Only for values that come from our own canonical encodings (artifacts, hot rows, columnar
+    results): debit and credit canonical non-negative Decimals, posted_on a date or None,
+    attributes a fresh dict the record may own. Skipping `__post_init__` makes reading a
+    million records several times cheaper; every other caller builds `Record(...)` and is
+    validated.
+    """
+    record: Record = _new_record(Record)
+    _set_ledger_file_id(record, ledger_file_id)
+    _set_row_number(record, row_number)
+    _set_posted_on(record, posted_on)
+    _set_account(record, account)
+    _set_account_name(record, account_name)
+    _set_description(record, description)
+    _set_reference(record, reference)
+    _set_journal(record, journal)
+    _set_debit(record, debit)
+    _set_credit(record, credit)
+    _set_currency(record, currency)
+    _set_attributes(record, MappingProxyType(attributes))
+    return record

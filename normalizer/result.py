@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,7 +70,7 @@ class CheckResult:
 class NormalizeResult:
     """Records in source order, the issues found, what was detected, the checks, the version."""
 
-    records: tuple[Record, ...]
+    records: Sequence[Record]  # a tuple, or columnar records from the fast path (normalizer.fast)
     issues: tuple[Issue, ...]
     detected: dict[str, Detected]
     checks: tuple[CheckResult, ...]

@@ -6,7 +6,11 @@ from normalizer.readers import read_workbook
 
 
 def test_nul_in_a_text_cell_becomes_a_replacement_character_and_is_reported() -> None:
-    data = b"Date,Account,Description,Debit,Credit\n2025-01-02,4000,bad\x00byte,1.00,\n2025-01-02,1200,ok,,1.00\n"
+    data = (
+        b"Date,Account,Description,Debit,Credit\n"
+        b"2025-01-02,4000,bad\x00byte,1.00,\n"
+        b"2025-01-02,1200,ok,,1.00\n"
+    )
     workbook = read_workbook(data, name="gl.csv")
     rows = workbook.sheets[0].rows
     assert rows[1].cells[2] == "bad\ufffdbyte"

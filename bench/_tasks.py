@@ -1,0 +1,81 @@
+"""One benchmark task per process (called by bench_*.py); prints {"seconds", "rss_mib"} as JSON.
+
+Timing excludes interpreter start-up and imports; peak RSS is the process's whole life.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def normalize_ours(path: str) -> Callable[[], object]:
+    import pyarrow.csv  # noqa: F401  (import cost outside the timing, as for polars)
+
+    from normalizer import normalize
+
+    return lambda: len(normalize(path).records)
+
+
+def normalize_polars(path: str) -> Callable[[], object]:
+    import polars as pl
+
+    def run() -> object:
+        money = pl.Decimal(18, 2)
+        frame = (
+            pl.scan_csv(path, infer_schema=False)
+            .with_columns(
+                pl.col("Date").str.strptime(pl.Date, "%m/%d/%Y"),
+                pl.col("Debit").str.replace_all(",", "").cast(money),
+                pl.col("Credit").str.replace_all(",", "").cast(money),
+            )
+            .collect()
+        )
+        return frame.height
+
+    return run
+
+
+def parse_pyarrow(path: str) -> Callable[[], object]:
+    import pyarrow.csv as pacsv
+
+    return lambda: pacsv.read_csv(path).num_rows
+
+
+def normalize_xlsx_ours(path: str) -> Callable[[], object]:
+    from normalizer import normalize
+
+    return lambda: len(normalize(path).records)
+
+
+def read_calamine(path: str) -> Callable[[], object]:
+    from python_calamine import CalamineWorkbook
+
+    return lambda: len(CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python())
+
+
+def main() -> None:
+    task, *args = sys.argv[1:]
+    if task in _STORE_TASKS:
+        from bench import _store_tasks
+
+        prepared = getattr(_store_tasks, task)(*args)
+    else:
+        prepared = globals()[task](*args)
+    start = time.perf_counter()
+    prepared()
+    seconds = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mib": rss}))
+
+
+_STORE_TASKS = {"ingest_ours", "ingest_naive", "cold_ours", "cold_baseline", "hot_ours", "hot_baseline"}
+
+if __name__ == "__main__":
+    main()

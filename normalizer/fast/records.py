@@ -1,0 +1,345 @@
+"""`ColumnRecords`: the records of a columnar normalize, kept as Arrow columns.
+
+It is an ordinary `Sequence[Record]` (`len`, indexing, slicing, iteration, equality with any
+sequence of records), but its two big consumers never build a `Record`: `canonical_batches`
+gives the canonical JSON Lines bytes (artifact, records sha256) and `copy_text_batches` the rows
+in PostgreSQL's COPY text format (hot table), both computed column by column. The bytes are the
+same as `record_to_json` gives for each record (the tests compare them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, overload
+
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from normalizer.record import Record, trusted_record
+
+_BATCH_ROWS = 65_536
+_TEXT_FIELDS = ("account", "account_name", "description", "reference", "journal")
+_NEEDS_JSON_ESCAPE = r'["\\\x00-\x1f]'
+_NEEDS_COPY_ESCAPE = r"[\\\x00-\x1f\x7f]"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CanonicalBatch:
+    """Canonical JSON Lines of consecutive records (each line ends in a newline), and their sums."""
+
+    lines: memoryview
+    count: int
+    debit_total: Decimal
+    credit_total: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Amounts:
+    """A money column as integer units at one scale (value = units / 10**scale), never negative."""
+
+    units: pa.Array  # int64
+    scale: int
+
+    def canonical_text(self) -> pa.Array:
+        """Each value in `canonical_amount` form: at least two decimals, no trailing zeros beyond."""
+        scale = max(self.scale, 2)
+        units = self.units if self.scale >= 2 else pc.multiply(self.units, 10 ** (2 - self.scale))
+        digits = pc.utf8_lpad(pc.cast(units, pa.string()), width=scale + 1, padding="0")
+        whole = pc.utf8_slice_codeunits(digits, start=0, stop=-scale)
+        cents = pc.utf8_slice_codeunits(digits, start=-scale, stop=-scale + 2 if scale > 2 else None)
+        parts = [whole, ".", cents]
+        if scale > 2:
+            parts.append(pc.utf8_rtrim(pc.utf8_slice_codeunits(digits, start=-scale + 2), characters="0"))
+        return pc.binary_join_element_wise(*parts, "")
+
+    def total(self, start: int = 0, stop: int | None = None) -> Decimal:
+        """The exact sum of the values in rows [start, stop), with the exponent summing
+        canonical Decimals gives (the smallest exponent of any canonical value)."""
+        units = self.units.slice(start, None if stop is None else stop - start)
+        if len(units) == 0:
+            return Decimal(0)
+        total = _exact_sum(units)
+        exponent = -max(2, _max_significant_scale(units, self.scale))
+        return Decimal(total).scaleb(-self.scale).quantize(Decimal(1).scaleb(exponent))
+
+
+def _exact_sum(units: pa.Array) -> int:
+    """Sum int64 values without overflow: chunks small enough that int64 cannot wrap."""
+    largest = pc.max(units).as_py() or 0
+    step = max(1, (2**62) // max(largest, 1))
+    return sum(int(pc.sum(units.slice(i, step)).as_py() or 0) for i in range(0, len(units), step))
+
+
+def _max_significant_scale(units: pa.Array, scale: int) -> int:
+    """The most fraction digits any value needs (trailing zeros do not count)."""
+    values = units.to_numpy(zero_copy_only=False)
+    for digits in range(scale, 2, -1):
+        if (values % (10 ** (scale - digits + 1))).any():
+            return digits
+    return 2
+
+
+class ColumnRecords(Sequence[Record]):
+    """Records held as columns; see the module docstring. Immutable."""
+
+    __slots__ = ("_cache", "_columns", "_digest", "_ledger_file_id", "credit", "debit")
+
+    def __init__(
+        self,
+        *,
+        ledger_file_id: int | None,
+        columns: pa.Table,
+        debit: Amounts,
+        credit: Amounts,
+    ) -> None:
+        """`columns`: row_number (int64), posted_on (date32, nullable), the text fields,
+        currency, then one string column per attribute ("" when absent), named by attribute."""
+        self._ledger_file_id = ledger_file_id
+        self._columns = columns
+        self.debit = debit
+        self.credit = credit
+        self._cache: dict[str, pa.Array] = {}
+        self._digest: tuple[str, int, Decimal, Decimal] | None = None
+
+    # -- Sequence -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self._columns.num_rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return tuple(self[i] for i in range(start, stop, step))
+            return tuple(self._build(start, max(start, stop)))
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError("record index out of range")
+        return next(self._build(position, position + 1))
+
+    def __iter__(self) -> Iterator[Record]:
+        for start in range(0, len(self), _BATCH_ROWS):
+            yield from self._build(start, min(len(self), start + _BATCH_ROWS))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ColumnRecords({len(self)} records)"
+
+    # -- derived views ----------------------------------------------------------------------
+
+    @property
+    def ledger_file_id(self) -> int | None:
+        return self._ledger_file_id
+
+    def column(self, name: str) -> pa.Array:
+        """One field's column (row_number, posted_on, a text field, currency or an attribute)."""
+        return _combined(self._columns.column(name))
+
+    def with_ledger_file_id(self, ledger_file_id: int | None) -> ColumnRecords:
+        """The same records, owned by `ledger_file_id` (the columns are shared, not copied)."""
+        twin = ColumnRecords(
+            ledger_file_id=ledger_file_id, columns=self._columns, debit=self.debit, credit=self.credit
+        )
+        twin._cache.update(self._cache)
+        return twin
+
+    def _text(self, name: str) -> pa.Array:
+        if name not in self._cache:
+            amounts = self.debit if name == "debit" else self.credit
+            self._cache[name] = amounts.canonical_text()
+        return self._cache[name]
+
+    def _attribute_names(self) -> list[str]:
+        return list(self._columns.column_names[8:])
+
+    def _build(self, start: int, stop: int) -> Iterator[Record]:
+        count = stop - start
+        table = self._columns.slice(start, count)
+        columns = [table.column(i).to_pylist() for i in range(8)]
+        debits = [Decimal(v) for v in self._text("debit").slice(start, count).to_pylist()]
+        credits = [Decimal(v) for v in self._text("credit").slice(start, count).to_pylist()]
+        names = self._attribute_names()
+        values = [table.column(8 + i).to_pylist() for i in range(len(names))]
+        attributes = (
+            [
+                {name: text for name, text in zip(names, row, strict=True) if text}
+                for row in zip(*values, strict=True)
+            ]
+            if names
+            else [{} for _ in range(count)]
+        )
+        lfid = self._ledger_file_id
+        rows, dates, account, account_name, description, reference, journal, currency = columns
+        for i in range(count):
+            yield trusted_record(
+                lfid,
+                rows[i],
+                dates[i],
+                account[i],
+                account_name[i],
+                description[i],
+                reference[i],
+                journal[i],
+                debits[i],
+                credits[i],
+                currency[i],
+                attributes[i],
+            )
+
+    # -- canonical bytes ----------------------------------------------------------------------
+
+    def canonical_batches(self, rows: int = _BATCH_ROWS) -> Iterator[CanonicalBatch]:
+        """Canonical JSON Lines of the records, a batch of `rows` records at a time.
+
+        A full pass also remembers the records sha256 and totals (see `canonical_digest`).
+        """
+        digest = hashlib.sha256()
+        debit_total = credit_total = Decimal(0)
+        for start in range(0, len(self), rows):
+            stop = min(len(self), start + rows)
+            batch = CanonicalBatch(
+                lines=_joined(self._json_lines(start, stop)),
+                count=stop - start,
+                debit_total=self.debit.total(start, stop),
+                credit_total=self.credit.total(start, stop),
+            )
+            digest.update(batch.lines)
+            debit_total += batch.debit_total
+            credit_total += batch.credit_total
+            yield batch
+        self._digest = (digest.hexdigest(), len(self), debit_total, credit_total)
+
+    def canonical_digest(self) -> tuple[str, int, Decimal, Decimal]:
+        """(records sha256, count, debit total, credit total), as `SummaryBuilder` gives them."""
+        if self._digest is None:
+            for _ in self.canonical_batches():
+                pass
+        assert self._digest is not None
+        return self._digest
+
+    def _json_lines(self, start: int, stop: int) -> pa.Array:
+        count = stop - start
+        table = self._columns.slice(start, count)
+        dates = pc.cast(table.column("posted_on"), pa.string())
+        date_json = pc.fill_null(pc.binary_join_element_wise('"', dates, '"', ""), "null")
+        parts: list[Any] = [
+            b'{"ledger_file_id":' + orjson.dumps(self._ledger_file_id) + b',"row_number":',
+            pc.cast(table.column("row_number"), pa.string()),
+            ',"posted_on":',
+            date_json,
+        ]
+        for name in _TEXT_FIELDS:
+            parts += [f',"{name}":', _json_string(table.column(name))]
+        parts += [
+            ',"debit":"',
+            self._text("debit").slice(start, count),
+            '","credit":"',
+            self._text("credit").slice(start, count),
+            '","currency":',
+            _json_string(table.column("currency")),
+            ',"attributes":',
+            self._attributes_json(table),
+            "}\n",
+        ]
+        return pc.binary_join_element_wise(*[_combined(p) for p in parts], "")
+
+    def _attributes_json(self, table: pa.Table) -> pa.Array:
+        names = self._attribute_names()
+        # orjson's OPT_SORT_KEYS orders keys by their UTF-8 bytes.
+        fragments = []
+        for name in sorted(names, key=lambda n: n.encode()):
+            values = _combined(table.column(name))
+            key = "," + orjson.dumps(name).decode() + ":"
+            fragment = pc.binary_join_element_wise(key, _json_string(values), "")
+            fragments.append(pc.if_else(pc.equal(values, ""), "", fragment))
+        if not fragments:
+            return pa.repeat(pa.scalar("{}", pa.string()), table.num_rows)
+        body = pc.binary_join_element_wise(*fragments, "")
+        # every fragment starts with a comma; the first one's goes
+        return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, start=1), "}", "")
+
+    def copy_text_batches(self, rows: int = _BATCH_ROWS) -> Iterator[memoryview]:
+        """The records as PostgreSQL COPY text rows (columns in `RECORD_FIELDS` order)."""
+        lfid = "\\N" if self._ledger_file_id is None else str(self._ledger_file_id)
+        for start in range(0, len(self), rows):
+            stop = min(len(self), start + rows)
+            count = stop - start
+            table = self._columns.slice(start, count)
+            dates = pc.fill_null(pc.cast(table.column("posted_on"), pa.string()), "\\N")
+            parts: list[Any] = [lfid, pc.cast(table.column("row_number"), pa.string()), dates]
+            parts += [_copy_text(table.column(name)) for name in _TEXT_FIELDS]
+            parts += [
+                self._text("debit").slice(start, count),
+                self._text("credit").slice(start, count),
+                _copy_text(table.column("currency")),
+                _copy_text(self._attributes_json(table)),
+            ]
+            line = pc.binary_join_element_wise(*[_combined(p) for p in parts], "\t")
+            yield _joined(pc.binary_join_element_wise(line, "\n", ""))
+
+
+def _combined(value: Any) -> Any:
+    if isinstance(value, pa.ChunkedArray):
+        return value.combine_chunks()
+    if isinstance(value, bytes):
+        return value.decode()
+    return value
+
+
+def _joined(lines: pa.Array) -> memoryview:
+    """The concatenated bytes of a string array (no copy: its data buffer, offset to offset)."""
+    lines = _combined(lines)
+    offsets = lines.buffers()[1]
+    data = lines.buffers()[2]
+    bounds = memoryview(offsets).cast("i")
+    first, last = bounds[lines.offset], bounds[lines.offset + len(lines)]
+    if data is None:
+        return memoryview(b"")
+    return memoryview(data)[first:last]
+
+
+def _json_string(values: Any) -> pa.Array:
+    """Each text as orjson writes it: quoted, `"` and `\\` escaped, control characters escaped."""
+    values = _combined(values)
+    needs = pc.match_substring_regex(values, _NEEDS_JSON_ESCAPE)
+    plain = pc.binary_join_element_wise('"', values, '"', "")
+    if not pc.any(needs).as_py():
+        return plain
+    escaped = pa.array(
+        [orjson.dumps(v).decode() if v is not None else None for v in pc.filter(values, needs).to_pylist()],
+        pa.string(),
+    )
+    return pc.replace_with_mask(plain, needs, escaped)
+
+
+def _copy_text(values: Any) -> pa.Array:
+    """Text in COPY text format: backslash, tab, newline and carriage return escaped."""
+    values = _combined(values)
+    if not pc.any(pc.match_substring_regex(values, _NEEDS_COPY_ESCAPE)).as_py():
+        return values
+    for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        values = pc.replace_substring(values, raw, escaped)
+    return values
+
+
+def dates_from_days(days: Sequence[int | None]) -> list[dt.date | None]:
+    """date32 day numbers to dates (used by tests and readers of raw columns)."""
+    epoch = dt.date(1970, 1, 1)
+    return [None if d is None else epoch + dt.timedelta(days=d) for d in days]
