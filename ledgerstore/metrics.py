@@ -124,6 +124,18 @@ class WorkerMetrics:
         )
     )
 
+    # -- RetrievalObserver: every read the worker's store serves ------------------------------
+
+    def served(self, tier: str) -> None:
+        self.records_served.inc(tier=tier)
+
+    def reprocessed(self) -> None:
+        self.reprocess.inc()
+
+    def integrity_incident(self, kind: str) -> None:
+        if kind.startswith("artifact"):
+            self.checksum_failures.inc()
+
     def render(self) -> str:
         """The text exposition format (version 0.0.4)."""
         families = (self.records_served, self.reprocess, self.checksum_failures, self.task_duration)

@@ -28,6 +28,7 @@ from ledgerstore.errors import (
 from ledgerstore.hot import PartitionGoneError, stream_partition
 from ledgerstore.ledger_files import LedgerFile
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore
+from ledgerstore.observer import NoObserver, RetrievalObserver
 from ledgerstore.recordset import RecordSet
 from ledgerstore.reprocess import normalize_ledger
 from ledgerstore.summary import summarize
@@ -43,12 +44,26 @@ _MAX_ATTEMPTS = 5
 class Retriever:
     """Serves the records of any ledger file ever uploaded, from the cheapest tier that has them."""
 
-    def __init__(self, engine: Engine, objects: ObjectStore) -> None:
+    def __init__(
+        self, engine: Engine, objects: ObjectStore, observer: RetrievalObserver | None = None
+    ) -> None:
         self._engine = engine
         self._objects = objects
+        self.observer: RetrievalObserver = observer or NoObserver()
 
     def records(self, ledger_file_id: int) -> RecordSet:
         """The ledger file's records and the tier that served them (see the module docstring)."""
+        served = self._serve(ledger_file_id)
+        self.observer.served(served.tier)
+        log.info(
+            "serving ledger file %s from the %s tier",
+            ledger_file_id,
+            served.tier,
+            extra={"ledger_file_id": ledger_file_id, "tier": served.tier},
+        )
+        return served
+
+    def _serve(self, ledger_file_id: int) -> RecordSet:
         for _ in range(_MAX_ATTEMPTS):
             with self._engine.connect() as connection:
                 ledger = ledger_files.get(connection, ledger_file_id)
@@ -123,6 +138,7 @@ class Retriever:
                 connection.commit()
 
     def _reprocess(self, ledger: LedgerFile) -> RecordSet:
+        self.observer.reprocessed()
         try:
             result = normalize_ledger(self._objects, ledger)
         except NormalizerError as exc:
@@ -153,7 +169,13 @@ class Retriever:
         return RecordSet(ledger=current, tier="reprocessed", records=iter(records), records_sha256=sha)
 
     def _incident(self, ledger_file_id: int, kind: str, detail: str) -> None:
-        log.warning("integrity incident on ledger file %s: %s", ledger_file_id, detail)
+        self.observer.integrity_incident(kind)
+        log.warning(
+            "integrity incident on ledger file %s: %s",
+            ledger_file_id,
+            detail,
+            extra={"ledger_file_id": ledger_file_id, "incident": kind},
+        )
         with self._engine.begin() as connection:
             ledger_files.record_incident(connection, ledger_file_id, kind, detail)
 

@@ -23,6 +23,7 @@ from ledgerstore.ledger_files import LedgerFile
 from ledgerstore.normalize_options import NormalizeOptions
 from ledgerstore.objectstore import open_object_store
 from ledgerstore.objectstore.base import ObjectStore
+from ledgerstore.observer import RetrievalObserver
 from ledgerstore.processing import Upload, freeze_ledger, process_ledger, upload
 from ledgerstore.recordset import RecordSet
 from ledgerstore.register import RegisterSummary, register_manifest
@@ -36,11 +37,22 @@ MAX_UPLOAD_BYTES = 1 << 30
 class LedgerStore:
     """Ledgers hot in PostgreSQL and cold in object storage, served from any tier."""
 
-    def __init__(self, *, engine: Engine, objects: ObjectStore, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        objects: ObjectStore,
+        settings: Settings | None = None,
+        observer: RetrievalObserver | None = None,
+    ) -> None:
         self.engine = engine
         self.objects = objects
         self.settings = settings
-        self._retriever = Retriever(engine, objects)
+        self._retriever = Retriever(engine, objects, observer)
+
+    def observe(self, observer: RetrievalObserver) -> None:
+        """Report every read (tier, reprocess, integrity incident) to `observer` from now on."""
+        self._retriever.observer = observer
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> LedgerStore:

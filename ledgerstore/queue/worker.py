@@ -48,6 +48,7 @@ class WorkerSettings:
 def run_worker(store: LedgerStore, settings: WorkerSettings, metrics: WorkerMetrics | None = None) -> None:
     """Work jobs until stopped (SIGINT/SIGTERM: finish running jobs, then exit) or, in burst mode, idle."""
     metrics = metrics or WorkerMetrics()
+    store.observe(metrics)
     server = serve_metrics(metrics, settings.metrics_port) if settings.metrics_port is not None else None
     # Each running job holds a pool connection for procrastinate's bookkeeping; the tasks use
     # the store's own engine.

@@ -73,3 +73,38 @@ def test_concurrent_readers_of_a_legacy_file_cause_one_reprocess(
     tiers = sorted(tier for tier, _ in results)
     assert tiers == ["cold"] * 7 + ["reprocessed"]
     assert len({sha for _, sha in results}) == 1
+
+
+class RecordingObserver:
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def served(self, tier: str) -> None:
+        self.events.append(f"served:{tier}")
+
+    def reprocessed(self) -> None:
+        self.events.append("reprocessed")
+
+    def integrity_incident(self, kind: str) -> None:
+        self.events.append(f"incident:{kind}")
+
+
+def test_every_read_is_reported_to_the_observer(
+    store: LedgerStore, ledger_fixture: Path, tmp_path: Path
+) -> None:
+    observer = RecordingObserver()
+    store.observe(observer)
+    legacy = store.register(_manifest(tmp_path, ledger_fixture)).registered[0]
+    store.records(legacy.id).close()
+    store.records(legacy.id).close()
+    assert observer.events == ["reprocessed", "served:reprocessed", "served:cold"]
+    artifact = Path(store.objects.url.removeprefix("file://")) / (store.ledger(legacy.id).artifact_key or "")
+    artifact.chmod(0o644)
+    artifact.write_bytes(b"not gzip")
+    store.records(legacy.id).close()
+    assert observer.events[3:] == [
+        "incident:artifact_checksum",
+        "reprocessed",
+        "incident:artifact_checksum",
+        "served:reprocessed",
+    ]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 
 from ledgerstore.errors import LedgerFileNotFoundError, LedgerStoreError, ObjectNotFoundError
 from normalizer.errors import NormalizerError
+from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode, fail
 
 #: Subcommand modules, in the order `--help` lists them.
@@ -53,7 +53,7 @@ _USER_ERRORS = (LedgerStoreError, NormalizerError, OSError, ValueError)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    configure_logging(verbose=args.verbose)
     try:
         return int(args.handler(args))
     except BrokenPipeError:

@@ -8,18 +8,16 @@ not exist.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
-from normalizer import RECORD_FIELDS, NormalizerError, NormalizeResult, Record, normalize
-from normalizer.canonical import jsonl_lines
+from normalizer import NormalizerError, NormalizeResult, normalize
 from workers.cli.output import ExitCode, fail
+from workers.cli.record_output import write_records
 
 
 def register(subparsers: Any) -> None:
@@ -53,36 +51,12 @@ def _normalize(args: argparse.Namespace) -> int:
         return fail(f"{path.name}: {exc}", ExitCode.INPUT)
     except OSError as exc:
         return fail(f"{path}: {exc.strerror or exc}", ExitCode.INPUT)
-    out = sys.stdout.buffer
-    if args.format == "csv":
-        _write_csv(result.records, sys.stdout)
-    else:
-        out.writelines(jsonl_lines(result.records))
+    write_records(result.records, args.format, sys.stdout.buffer)
     sys.stdout.flush()
     if args.summary:
         sys.stderr.buffer.write(orjson.dumps(summary(result, path.name), default=str) + b"\n")
         sys.stderr.flush()
     return ExitCode.OK
-
-
-def _csv_value(record: Record, name: str) -> str:
-    value = getattr(record, name)
-    if name == "attributes":
-        return orjson.dumps(dict(value), option=orjson.OPT_SORT_KEYS).decode()
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if name == "posted_on":
-        return str(value.isoformat())
-    return str(value)
-
-
-def _write_csv(records: Iterable[Record], stream: IO[str]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(RECORD_FIELDS)
-    for record in records:
-        writer.writerow([_csv_value(record, name) for name in RECORD_FIELDS])
 
 
 def summary(result: NormalizeResult, name: str) -> dict[str, Any]:

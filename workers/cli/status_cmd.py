@@ -34,6 +34,11 @@ def _render(status: StoreStatus) -> str:
         f" {_size(status.artifact_bytes)}"
     )
     lines.append(f"hot rows:     {status.hot_partitions} ledgers, {_size(status.hot_bytes)} in PostgreSQL")
+    if status.artifact_bytes:
+        ratio = status.hot_bytes / status.artifact_bytes
+        lines.append(f"hot/artifact: {ratio:.1f}x the bytes of the artifacts")
+    queued = ", ".join(f"{state} {count}" for state, count in status.queue.items() if count) or "empty"
+    lines.append(f"task queue:   {queued}")
     return "\n".join(lines)
 
 
