@@ -1,4 +1,5 @@
-"""`ledgerstore report NAME LEDGER_ID [LEDGER_ID2]`: a report on ledger files, from any tier.
+"""`ledgerstore report NAME LEDGER_ID [LEDGER_ID2]` (or `--account A --fiscal-year Y` for the active
+ledger): a report on ledger files, from any tier.
 
 The report goes to stdout (binary for xlsx) or `--out`; `tier: hot|cold|reprocessed` goes to
 stderr, one line per ledger file, because the output's bytes must not depend on it. Bad
@@ -36,8 +37,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("name", choices=list(REPORTS), metavar="NAME", help=", ".join(REPORTS))
     parser.add_argument(
-        "ledger_ids", type=int, nargs="+", metavar="LEDGER_ID", help="ledger file id (compare: old new)"
+        "ledger_ids", type=int, nargs="*", metavar="LEDGER_ID", help="ledger file id (compare: old new)"
     )
+    parser.add_argument("--account", help="with --fiscal-year, instead of an id: the active ledger")
+    parser.add_argument("--fiscal-year", type=int)
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="first posting date, YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="last posting date, YYYY-MM-DD")
     parser.add_argument("--accounts", help="account codes and prefixes, e.g. 4000,61*")
@@ -62,9 +65,18 @@ def _report(args: argparse.Namespace) -> int:
             rate=args.rate,
             fiscal_start_month=args.fiscal_start_month,
         )
-        report_spec(args.name).check(len(args.ledger_ids), params)
+        by_pair = args.account is not None and args.fiscal_year is not None
+        if bool(args.ledger_ids) == by_pair:
+            return fail("give ledger file ids, or --account and --fiscal-year (not both)", ExitCode.USAGE)
+        report_spec(args.name).check(1 if by_pair else len(args.ledger_ids), params)
         with store_from_env() as store:
-            table, tiers = run_report(store, args.name, args.ledger_ids, params)
+            ledger_ids = args.ledger_ids
+            if by_pair:
+                active = store.active(args.account, args.fiscal_year)
+                if active is None:
+                    return fail(f"{args.account} {args.fiscal_year} has no active ledger", ExitCode.NOT_FOUND)
+                ledger_ids = [active.id]
+            table, tiers = run_report(store, args.name, ledger_ids, params)
     except ReportParameterError as exc:
         return fail(str(exc), ExitCode.USAGE)
     for tier in tiers:
