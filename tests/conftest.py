@@ -9,6 +9,8 @@ that asks for `engine` gets its own copy (`CREATE DATABASE … TEMPLATE …`, a 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,18 +29,22 @@ TEMPLATE_DB = "ledgerstore_test_template"
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+def pg_server_url() -> Iterator[URL]:
     """The URL of a PostgreSQL server (its `postgres` database) for the whole session."""
     external = os.environ.get("LEDGERSTORE_TEST_DATABASE_URL")
     if external:
         yield sqlalchemy_url(external).set(database="postgres")
         return
-    pgdata = tmp_path_factory.mktemp("pg") / "pgdata"
+    # Not under pytest's basetemp: pytest deletes all but the newest few of those, so a second
+    # pytest session started meanwhile would delete this one's live data directory.
+    base = Path(tempfile.mkdtemp(prefix="ledgerstore-test-pg-"))
+    pgdata = base / "pgdata"
     server = start_embedded(pgdata)  # stopped explicitly below
     try:
         yield sqlalchemy_url(server.uri).set(database="postgres")
     finally:
         stop_embedded(pgdata)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _admin(server_url: URL) -> psycopg.Connection[tuple[object, ...]]:
