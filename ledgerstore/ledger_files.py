@@ -84,12 +84,6 @@ class LedgerFile:
         return out
 
 
-def pair_lock_key(account: str, fiscal_year: int) -> int:
-    """A stable 64-bit advisory-lock key for one account + fiscal year."""
-    digest = hashlib.sha256(f"ledger-pair\0{account}\0{fiscal_year}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
 def ledger_lock_key(ledger_file_id: int) -> int:
     """A stable 64-bit advisory-lock key for one ledger file (reprocessing, freezing)."""
     digest = hashlib.sha256(f"ledger-file\0{ledger_file_id}".encode()).digest()

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from ledgerstore import ledger_files
 from ledgerstore.artifacts import freeze
 from ledgerstore.errors import ObjectExistsError
+from ledgerstore.hot import stream_partition
 from ledgerstore.ledger_files import LedgerFile
 from ledgerstore.normalize_options import NormalizeOptions
 from ledgerstore.object_keys import raw_key
@@ -149,8 +150,6 @@ def freeze_ledger(engine: Engine, objects: ObjectStore, ledger_file_id: int) -> 
     legacy file stays registered, a hot active ledger stays active. Serialised per ledger file
     with an advisory lock, so concurrent freezers do the work once.
     """
-    from ledgerstore.hot import stream_partition
-
     with engine.connect() as connection:
         connection.execute(sa.select(sa.func.pg_advisory_lock(ledger_files.ledger_lock_key(ledger_file_id))))
         try:
