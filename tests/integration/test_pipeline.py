@@ -169,3 +169,34 @@ def test_abandoning_a_stream_midway_releases_it(store: LedgerStore, ledger_fixtu
     # The connection went back to the pool usable, and the ledger can be switched out.
     store.ingest(ledger_fixture / "acme-2025-v3.csv", account="ACME", fiscal_year=2025)
     assert store.active("ACME", 2025).sequence == 3  # type: ignore[union-attr]
+
+
+def test_records_become_a_dataframe_with_exact_amounts(store: LedgerStore, ledger_fixture: Path) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    ledger = store.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025).ledger
+    with store.records(ledger.id) as records:
+        frame = records.to_dataframe()
+    assert list(frame.columns) == [
+        "ledger_file_id",
+        "row_number",
+        "posted_on",
+        "account",
+        "account_name",
+        "description",
+        "reference",
+        "journal",
+        "debit",
+        "credit",
+        "currency",
+        "attributes",
+    ]
+    assert len(frame) == 6
+    assert str(frame["ledger_file_id"].dtype) == "int64"
+    assert frame["debit"].dtype == object
+    assert all(isinstance(value, Decimal) for value in frame["debit"])
+    assert sum(frame["debit"], Decimal(0)) == Decimal("1824.46")
+    assert frame["posted_on"].iloc[0] == dt.date(2025, 1, 15)
+    assert frame["attributes"].iloc[0] == {"Department": "Retail"}
+    assert frame["row_number"].tolist() == [2, 3, 4, 5, 6, 7]  # the source lines
