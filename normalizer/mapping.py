@@ -92,6 +92,8 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 def normalize_header(text: str) -> str:
     """Fold case, accents, punctuation and whitespace: `Soll/Haben-Kz.` -> `soll haben kz`."""
+    if text.isascii():  # NFKD and accents change nothing; casefold is lower (most cells)
+        return _NON_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", ascii_text.casefold().replace("ß", "ss")).strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +67,9 @@ def normalize(
     file announces its format, else everything is detected. Records come in source order; row
     problems are `issues`; only a failure of the whole file raises a `NormalizerError`.
 
-    `fast_path` picks the columnar path for ordinary delimited files (`normalizer.fast`), which
-    gives the same result: None uses it for large files, True for any size, False never. Its
+    `fast_path` picks the columnar path for ordinary delimited files and xlsx workbooks
+    (`normalizer.fast`), which gives the same result: None uses it for large files, True for
+    any size, False never. Its
     `records` are then a `Sequence[Record]` backed by columns rather than a tuple.
     """
     from normalizer.readers import read_workbook
@@ -114,19 +115,38 @@ def _normalize_fast(
     *,
     force: bool,
 ) -> NormalizeResult | None:
-    from normalizer.fast import MIN_BYTES, available
+    from normalizer.fast import available
 
-    if not available() or (len(data) < MIN_BYTES and not force):
+    runner = _fast_runner(data, force) if available() else None
+    if runner is None:
         return None
-    from normalizer.fast.delimited import normalize_columnar
-
-    return normalize_columnar(
+    return runner(
         data,
         name=name,
         profile_detected=profile_detected,
         fiscal_year=fiscal_year,
         ledger_file_id=ledger_file_id,
     )
+
+
+def _fast_runner(data: bytes, force: bool) -> Callable[..., NormalizeResult | None] | None:
+    """The columnar path for this container and size (xlsx packages, delimited text), or None."""
+    from normalizer.fast import MIN_BYTES, MIN_WORKBOOK_BYTES
+    from normalizer.readers.sniff import sniff_container
+
+    try:
+        container = sniff_container(data)
+    except NormalizerError:
+        return None  # a foreign format: the general path says which
+    if container == "zip" and (force or len(data) >= MIN_WORKBOOK_BYTES):
+        from normalizer.fast.workbook import normalize_workbook
+
+        return normalize_workbook
+    if container == "text" and (force or len(data) >= MIN_BYTES):
+        from normalizer.fast.delimited import normalize_columnar
+
+        return normalize_columnar
+    return None
 
 
 def _reader_detected(

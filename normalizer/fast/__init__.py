@@ -1,7 +1,9 @@
-"""The columnar path: large delimited files of an ordinary shape, normalized column by column.
+"""The columnar path: large delimited files and xlsx workbooks of an ordinary shape, normalized
+column by column.
 
 It gives byte-for-byte the records, issues, detections and checks of the general path, or
-declines (the general path then runs). See `normalizer.fast.delimited` for when it is sure.
+declines (the general path then runs). See `normalizer.fast.delimited` and
+`normalizer.fast.workbook` for when each is sure.
 Arrow is imported only when a file is large enough to use it.
 """
 
@@ -11,6 +13,8 @@ import importlib.util
 
 #: Files smaller than this take the general path: Arrow's start-up is not worth it below.
 MIN_BYTES = 4 << 20
+#: Workbooks smaller than this take the general path (a zip packs rows about ten times tighter).
+MIN_WORKBOOK_BYTES = 512 << 10
 
 
 def available() -> bool:

@@ -10,6 +10,7 @@ scanned, and pieces must not split a tag (see `xlsx_package._aligned`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ATTRIBUTES = rb"""(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?"""
 _CELL = rb"""c""" + _ATTRIBUTES + rb"""\s+r\s*=\s*["']([A-Za-z]*)(\d*)"""
@@ -81,10 +82,24 @@ class SheetExtent:
             self.declared_columns = column_number(end.group(1))
 
     def _count(self, piece: bytes) -> None:
-        prefixed_cells, prefixed_rows = piece.count(b":c"), piece.count(b":row")
+        colon = b":" in piece  # most pieces have none: skip two scans
+        prefixed_cells = piece.count(b":c") if colon else 0
+        prefixed_rows = piece.count(b":row") if colon else 0
         cell_tags = piece.count(b"<c") + prefixed_cells
         self._cell_tags += cell_tags
         self._row_tags += (rows := piece.count(b"<row") + prefixed_rows)
+        row_refs = _ROW_REF.findall(piece)
+        if prefixed_rows:
+            row_refs += _PREFIXED_ROW_REF.findall(piece)
+        if row_refs:
+            self._max_number = max(self._max_number, _largest(row_refs))
+            self._row_refs += len(row_refs)
+        self._opaque = self._opaque or _OPAQUE in piece
+        if not prefixed_cells and not self._opaque and self._within(piece, cell_tags):
+            self._cell_refs += cell_tags  # every cell has a plain reference inside the bounds
+            if rows:
+                self._open_row = 0
+            return
         refs = _CELL_REF.findall(piece)
         if prefixed_cells:
             refs += _PREFIXED_CELL_REF.findall(piece)
@@ -93,23 +108,60 @@ class SheetExtent:
             self._max_number = max(self._max_number, _largest(digits))
             self._max_column = max(self._max_column, *map(column_number, set(letters)))
             self._cell_refs += len(refs)
-        row_refs = _ROW_REF.findall(piece)
-        if prefixed_rows:
-            row_refs += _PREFIXED_ROW_REF.findall(piece)
-        if row_refs:
-            self._max_number = max(self._max_number, _largest(row_refs))
-            self._row_refs += len(row_refs)
-        self._opaque = self._opaque or _OPAQUE in piece
         if cell_tags > len(refs):
             self._widen(piece)
         elif rows:
             self._open_row = 0
+
+    def _within(self, piece: bytes, cell_tags: int) -> bool:
+        """True when every cell tag is `<c r="A1"`-shaped and reaches no further than the
+        bounds found so far: the full scan would then count them all and move no bound.
+
+        Saves finding every reference (most of the time spent on a large sheet). Any other
+        piece, or one with a cell past the bounds, takes the full scan.
+        """
+        if not cell_tags or self._max_number < 1 or self._max_column < 1:
+            return False
+        if piece.count(b'<c r="') != cell_tags:
+            return False
+        return _beyond(self._max_number, self._max_column).search(piece) is None
 
     def _widen(self, piece: bytes) -> None:
         counts = [segment.count(b"<c") + segment.count(b":c") for segment in _ROW_TAG.split(piece)]
         counts[0] += self._open_row
         self._widest = max(self._widest, *counts)
         self._open_row = counts[-1]
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _greater(value: str, alphabet: str, longest: int) -> str:
+    """A pattern for the strings over `alphabet`, at most `longest` long, that stand for a
+    larger number than `value` (a longer string, or a same-length one that sorts after it)."""
+    char = f"[{alphabet[0]}-{alphabet[-1]}]"
+    parts = [f"{char}{{{len(value) + 1},{longest}}}"] if len(value) < longest else []
+    for at, digit in enumerate(value):
+        position = alphabet.index(digit)
+        if position + 1 < len(alphabet):
+            rest = len(value) - at - 1
+            parts.append(f"{value[:at]}[{alphabet[position + 1]}-{alphabet[-1]}]{char}{{{rest}}}")
+    return "|".join(parts) or "(?!)"
+
+
+@lru_cache(maxsize=64)
+def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A plain cell reference (`<c r="AB12"`) past row `rows` or column `columns`, or a cell
+    tag starting `<c r="` whose reference is not plain (lower case, no row, too long)."""
+    letters = ""
+    number = columns
+    while number:
+        number, digit = divmod(number - 1, 26)
+        letters = _LETTERS[digit] + letters
+    far_column = _greater(letters, _LETTERS, 3)
+    far_row = _greater(str(rows), "0123456789", 7)
+    pattern = f'<c r="(?:(?![A-Z]{{1,3}}[0-9]{{1,7}}")|(?:{far_column})[0-9]|[A-Z]{{1,3}}(?:{far_row})")'
+    return re.compile(pattern.encode())
 
 
 def column_number(letters: bytes | str) -> int:

@@ -82,9 +82,9 @@ def currency_code(text: str) -> str:
 
 
 def _first_text(cells: Sequence[Cell], columns: tuple[int, ...]) -> str:
+    width = len(cells)
     for column in columns:
-        text = cell_text(cell_at(cells, column))
-        if text:
+        if column < width and (text := cell_text(cells[column])):
             return text
     return ""
 
@@ -102,6 +102,10 @@ class LineBuilder:
         self._parse_amount = parse_amount
         self._parse_date = parse_date
         self._parse_side = parse_side
+        # Looked up once: `build` runs for every row.
+        self._text_columns = tuple((name, columns.columns(name)) for name in TEXT_FIELDS)
+        self._currency_columns = columns.columns("currency")
+        self._attribute_names = tuple((column, columns.names[column]) for column in columns.attributes)
 
     def build(self, row: RowLike) -> tuple[Line | None, list[Issue]]:
         cells = row.cells
@@ -110,8 +114,8 @@ class LineBuilder:
         if amounts is None:
             return None, issues
         debit, credit, parsed_currency = amounts
-        texts = {name: _first_text(cells, self.columns.columns(name)) for name in TEXT_FIELDS}
-        currency_text = _first_text(cells, self.columns.columns("currency"))
+        texts = {name: _first_text(cells, found) for name, found in self._text_columns}
+        currency_text = _first_text(cells, self._currency_columns)
         currency = currency_code(currency_text or parsed_currency or self.rules.currency)
         line = Line(
             row=row.number,
@@ -125,12 +129,11 @@ class LineBuilder:
         return line, issues
 
     def _attributes(self, cells: Sequence[Cell]) -> dict[str, str]:
-        names = self.columns.names
         out = {}
-        for column in self.columns.attributes:
-            text = cell_text(cell_at(cells, column))
-            if text:
-                out[names[column]] = text
+        width = len(cells)
+        for column, name in self._attribute_names:
+            if column < width and (text := cell_text(cells[column])):
+                out[name] = text
         return out
 
     def _issue(

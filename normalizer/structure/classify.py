@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
@@ -29,6 +29,9 @@ class RowKind(StrEnum):
     DATA = "data"
 
 
+_FOLD_CACHE = 1 << 16  # distinct texts remembered per file (header words, codes, names)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Classifier:
     """Decides the kind of each row from the header, the amount columns and the profile rules."""
@@ -39,36 +42,61 @@ class Classifier:
     ignored_columns: frozenset[int]
     total_label: re.Pattern[str]
     skip: tuple[tuple[int, re.Pattern[str]], ...] = ()
+    # Folded text of cells seen so far: a ledger repeats the same names, codes and dates.
+    _folded: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def classify(self, cells: Sequence[Cell]) -> RowKind:
+        ignored = self.ignored_columns
+        # Typed cells (numbers, dates) always have text; a string is filled unless blank.
         filled = [
-            (i, text)
-            for i, cell in enumerate(cells)
-            if i not in self.ignored_columns and (text := cell_text(cell))
+            i for i, cell in enumerate(cells) if (type(cell) is not str or cell.strip()) and i not in ignored
         ]
         if not filled:
             return RowKind.BLANK
         if any(c < len(cells) and p.search(cell_text(cells[c])) for c, p in self.skip):
             return RowKind.SKIPPED
-        return RowKind.HEADER if self._is_header(filled) else self._content_kind(filled)
+        return RowKind.HEADER if self._is_header(cells) else self._content_kind(cells, filled)
 
-    def _content_kind(self, filled: list[tuple[int, str]]) -> RowKind:
-        first_column, first_text = filled[0]
-        if first_column not in self.amount_columns and self.total_label.search(first_text):
+    def _content_kind(self, cells: Sequence[Cell], filled: list[int]) -> RowKind:
+        first_column = filled[0]
+        amounts = self.amount_columns
+        if first_column not in amounts and self.total_label.search(cell_text(cells[first_column])):
             return RowKind.TOTAL
-        if any(i in self.amount_columns for i, _ in filled):
+        if any(i in amounts for i in filled):
             return RowKind.DATA
         if len(filled) == 1:
             return RowKind.NOTE if first_column in self.description_columns else RowKind.GROUP
         return RowKind.DATA
 
-    def _is_header(self, filled: list[tuple[int, str]]) -> bool:
+    def _is_header(self, cells: Sequence[Cell]) -> bool:
+        """Enough cells equal their column's header once folded; stops as soon as it cannot be."""
         keys = self.header_keys
         if not keys:
             return False
-        same = sum(1 for i, text in filled if i < len(keys) and keys[i] and normalize_header(text) == keys[i])
-        wanted = max(2, (sum(1 for k in keys if k) + 1) // 2)
-        return same >= wanted
+        named = [i for i, k in enumerate(keys) if k]
+        wanted = max(2, (len(named) + 1) // 2)
+        misses_allowed = len(named) - wanted
+        same = misses = 0
+        for i in named:
+            if i < len(cells) and i not in self.ignored_columns and self._folds_to(cells[i], keys[i]):
+                same += 1
+                if same >= wanted:
+                    return True
+            else:
+                misses += 1
+                if misses > misses_allowed:
+                    return False
+        return False
+
+    def _folds_to(self, cell: Cell, key: str) -> bool:
+        if type(cell) is not str:
+            return normalize_header(cell_text(cell)) == key
+        folded = self._folded.get(cell)
+        if folded is None:
+            folded = normalize_header(cell.strip())
+            if len(self._folded) < _FOLD_CACHE:
+                self._folded[cell] = folded
+        return folded == key
 
 
 def index_columns(headers: Sequence[str], rows: Sequence[RowLike], *, sample: int = 200) -> frozenset[int]:

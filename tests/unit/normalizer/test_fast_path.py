@@ -164,3 +164,9 @@ def test_property_random_ledgers_normalize_the_same_both_ways(
             )
         )
     _assert_same(*_both(("\r\n".join(out) + "\r\n").encode(), fiscal_year=2024))
+
+
+def test_trimmed_whitespace_is_what_str_strip_strips() -> None:
+    from normalizer.fast.delimited import _WHITESPACE
+
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == _WHITESPACE
