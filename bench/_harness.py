@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,8 +27,8 @@ def machine() -> str:
     return f"{platform.machine()} {cpus} cores{mem}, {system}, Python {platform.python_version()}"
 
 
-def run(task: str, *args: str) -> dict[str, float]:
-    """Run `bench/_tasks.py TASK ARGS` in a fresh process: its seconds and peak RSS (MiB)."""
+def run(task: str, *args: str) -> dict[str, Any]:
+    """Run `bench/_tasks.py TASK ARGS` in a fresh process: its seconds, peak RSS (MiB) and details."""
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "_tasks.py"), task, *args],
         check=True, capture_output=True, text=True, cwd=ROOT,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 
 def _store(home: str):  # type: ignore[no-untyped-def]
@@ -97,5 +99,95 @@ def hot_baseline(home: str, ledger_id: str) -> Callable[[], object]:
                 cursor.itersize = 10_000
                 cursor.execute(f"SELECT * FROM {hot_partition_name(int(ledger_id))} ORDER BY row_number")
                 return sum(1 for _ in cursor)
+
+    return run
+
+
+def reprocess_ours(home: str, ledger_id: str) -> Callable[[], object]:
+    """Read a registered legacy ledger for the first time: normalize, freeze, serve every record."""
+    store = _store(home)
+
+    def run() -> object:
+        records = store.records(int(ledger_id))
+        assert records.tier == "reprocessed", records.tier
+        return {"count": sum(1 for _ in records)}
+
+    return run
+
+
+def cold_retriever(home: str, ledger_id: str) -> Callable[[], object]:
+    """A cold read through the public API (`LedgerStore.records`), as users see it."""
+    store = _store(home)
+
+    def run() -> object:
+        records = store.records(int(ledger_id))
+        assert records.tier == "cold", records.tier
+        return {"count": sum(1 for _ in records)}
+
+    return run
+
+
+_HOT_SIZE = """
+SELECT pg_total_relation_size('hot_records'::regclass)
+       + coalesce(sum(pg_total_relation_size(inhrelid)), 0)
+FROM pg_inherits WHERE inhparent = 'hot_records'::regclass
+"""
+
+
+_AUTOVACUUM = """
+SELECT string_agg(query, '; ') FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'
+"""
+
+
+def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
+    """Ingest one ledger, then replace it `count` times; time each switch's DROP of the old partition.
+
+    Each upload differs from the last by one reference, so every ingest is a new ledger that
+    supersedes the previous one. `drop_s` is the DROP statement inside the switch; `gone_s` runs
+    from that DROP to the switch's commit (the moment the old rows are gone for every reader).
+    """
+    import sqlalchemy as sa
+
+    from ledgerstore import processing, switch
+    from ledgerstore.db.schema import hot_partition_name
+
+    store = _store(home)
+    data = Path(path).read_bytes()
+    drops: list[float] = []
+    gone: list[float] = []
+    started: list[float] = []
+    vacuumed: list[str] = []  # what autovacuum was doing when each DROP began
+    drop_partition, activate = switch.drop_partition, processing.activate
+
+    def timed_drop(connection: Any, ledger_file_id: int) -> None:
+        vacuumed.append(connection.execute(sa.text(_AUTOVACUUM)).scalar() or "")
+        started.append(time.perf_counter())
+        drop_partition(connection, ledger_file_id)
+        drops.append(time.perf_counter() - started[-1])
+
+    def timed_activate(*args: Any) -> Any:
+        count_before = len(started)
+        ledger = activate(*args)
+        if len(started) > count_before:
+            gone.append(time.perf_counter() - started[-1])
+        return ledger
+
+    switch.drop_partition = timed_drop  # type: ignore[assignment]
+    processing.activate = timed_activate  # type: ignore[assignment]
+
+    def run() -> object:
+        sizes: list[int] = []
+        all_gone = True
+        for i in range(int(count) + 1):
+            variant = data.replace(b",REF-", f",REF-{i}-".encode(), 1)
+            before = store.active("R", 2025)
+            store.ingest(variant, account="R", fiscal_year=2025, name=f"r{i}.csv")
+            with store.engine.connect() as connection:
+                sizes.append(int(connection.execute(sa.text(_HOT_SIZE)).scalar() or 0))
+                if before is not None:
+                    name = hot_partition_name(before.id)
+                    found = connection.execute(sa.text("SELECT to_regclass(:n)"), {"n": name}).scalar()
+                    all_gone = all_gone and found is None
+        return {"sizes": sizes, "drop_s": drops, "gone_s": gone, "all_gone": all_gone, "autovacuum": vacuumed}
 
     return run

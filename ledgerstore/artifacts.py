@@ -8,14 +8,10 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, BinaryIO
 
-from ledgerstore.artifact_format import (
-    ArtifactEncoder,
-    ArtifactFormatError,
-    decode_artifact,
-    decode_artifact_lines,
-)
+from ledgerstore.artifact_format import ArtifactEncoder, ArtifactFormatError, decode_artifact_batches
 from ledgerstore.errors import ArtifactConflictError, ArtifactIntegrityError, ObjectExistsError
 from ledgerstore.object_keys import artifact_key
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore
@@ -86,8 +82,8 @@ def inspect_artifact(store: ObjectStore, key: str) -> FrozenArtifact:
     builder = SummaryBuilder()
     with store.open(key) as stream:
         reader = _HashingReader(stream)
-        for record in decode_artifact(reader):  # type: ignore[arg-type]
-            builder.add(record)
+        for batch in decode_artifact_batches(reader):  # type: ignore[arg-type]
+            builder.add_lines(batch.lines, len(batch.records), batch.debit_total, batch.credit_total)
         reader.read()  # anything after the gzip member still counts toward the checksum
     info = ObjectInfo(key=key, size=reader.size, sha256=reader.sha256.hexdigest())
     return FrozenArtifact(info=info, summary=builder.summary())
@@ -99,9 +95,16 @@ def read_verified(
     """The artifact's records, served only after its bytes match `expected` (size and sha256).
 
     The object is read once into a spool (memory, or a temporary file when large) while being
-    hashed; nothing is yielded unless the checksum matches. The record count and records sha256
-    are checked again at the end against `summary`. Raises `ArtifactIntegrityError`.
+    hashed; nothing is yielded unless the checksum matches. The record count, totals and records
+    sha256 are checked again at the end against `summary`. Raises `ArtifactIntegrityError`.
     """
+    # Batches are flattened in C: no Python frame is resumed per record.
+    return chain.from_iterable(_verified_batches(store, ledger_file_id, expected, summary))
+
+
+def _verified_batches(
+    store: ObjectStore, ledger_file_id: int, expected: ObjectInfo, summary: RecordSummary | None
+) -> Iterator[list[Record]]:
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
         with store.open(expected.key) as stream:
             reader = _HashingReader(stream)
@@ -115,12 +118,12 @@ def read_verified(
             )
         spool.seek(0)
         builder = SummaryBuilder()
-        add = builder.add
         try:
-            # The bytes are verified: each stored line is the record's canonical line already.
-            for record, line in decode_artifact_lines(spool):  # type: ignore[arg-type]
-                add(record, line)
-                yield record
+            # The bytes are verified: the stored lines are the records' canonical lines already,
+            # so the records sha256 is taken over them as they stand, once, without re-encoding.
+            for batch in decode_artifact_batches(spool):  # type: ignore[arg-type]
+                builder.add_lines(batch.lines, len(batch.records), batch.debit_total, batch.credit_total)
+                yield batch.records
         except ArtifactFormatError as exc:
             raise ArtifactIntegrityError(ledger_file_id, "artifact_checksum", str(exc)) from exc
     got = builder.summary()

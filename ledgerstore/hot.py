@@ -254,12 +254,8 @@ def stream_partition(connection: Connection, ledger_file_id: int) -> Iterator[Re
     try:
         with driver.cursor() as cursor, cursor.copy(query) as copy:
             copy.set_types(list(_TYPES))
+            # Hot rows were written from canonical records (numeric keeps their scale): no re-checks.
             for row in copy.rows():
-                yield _record(row)
+                yield trusted_record(*row)
     except psycopg.errors.UndefinedTable as exc:
         raise PartitionGoneError(f"ledger file {ledger_file_id} has no hot rows") from exc
-
-
-def _record(row: tuple[Any, ...]) -> Record:
-    # Hot rows were written from canonical records (numeric keeps their scale): no re-checks.
-    return trusted_record(*row)

@@ -85,3 +85,18 @@ def test_records_are_relabelled_with_the_ledger_they_are_loaded_into(engine: sa.
     with engine.begin() as connection:
         load_partition(connection, 9, _records(0, 3))
         assert {r.ledger_file_id for r in stream_partition(connection, 9)} == {9}
+
+
+def test_streamed_records_are_sealed_records_with_canonical_amounts(engine: sa.Engine) -> None:
+    records = _records(10, 20)
+    with engine.begin() as connection:
+        load_partition(connection, 10, records)
+    with engine.begin() as connection:
+        streamed = list(stream_partition(connection, 10))
+    assert all(type(record) is Record for record in streamed)
+    amounts = [(str(r.debit), str(r.credit)) for r in records]
+    assert [(str(r.debit), str(r.credit)) for r in streamed] == amounts  # same scale, not just value
+    with pytest.raises(AttributeError):
+        streamed[0].debit = Decimal(1)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        streamed[0].attributes["Dept"] = "x"  # type: ignore[index]
