@@ -94,7 +94,11 @@ def _staging_ddl(driver: psycopg.Connection[Any], table: sql.Identifier) -> sql.
         sql.SQL("CONSTRAINT {} {}").format(sql.Identifier(name), sql.SQL(definition))
         for name, definition in driver.execute(_PARENT_CHECKS).fetchall()
     ]
-    return sql.SQL("CREATE TABLE {} ({})").format(table, sql.SQL(", ").join(parts))
+    # Hot rows are written once and never updated: autovacuum has nothing to reclaim there, and a
+    # running one makes the switch's DROP of a retired partition wait (up to deadlock_timeout).
+    return sql.SQL("CREATE TABLE {} ({}) WITH (autovacuum_enabled = false)").format(
+        table, sql.SQL(", ").join(parts)
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

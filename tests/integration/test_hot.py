@@ -100,3 +100,13 @@ def test_streamed_records_are_sealed_records_with_canonical_amounts(engine: sa.E
         streamed[0].debit = Decimal(1)  # type: ignore[misc]
     with pytest.raises(TypeError):
         streamed[0].attributes["Dept"] = "x"  # type: ignore[index]
+
+
+def test_hot_partitions_are_not_autovacuumed(engine: sa.Engine) -> None:
+    # Written once, never updated: an autovacuum there would only delay the DROP of a switch.
+    with engine.begin() as connection:
+        load_partition(connection, 11, _records(11, 3))
+        options = connection.execute(
+            sa.text("SELECT reloptions FROM pg_class WHERE relname = 'hot_records_11'")
+        ).scalar()
+    assert options == ["autovacuum_enabled=false"]
