@@ -22,7 +22,10 @@ class RecordSet:
     Iterate it once (it streams with bounded memory), or call `to_list()` / `to_dataframe()`.
     `records_sha256` is the canonical checksum recorded for the ledger; after a full iteration
     `served_sha256` is the checksum of what was actually served (they are equal, or the stream
-    raised). Close it (or use it as a context manager) to release a database connection early.
+    raised). A stream that checks its own records against the checksum (`checked_by_source`:
+    a verified artifact, records just summarized while being frozen) is not digested a second
+    time; hot rows are. Close it (or use it as a context manager) to release a database
+    connection early.
     """
 
     def __init__(
@@ -33,6 +36,7 @@ class RecordSet:
         records: Iterator[Record],
         records_sha256: str,
         on_close: Callable[[], None] | None = None,
+        checked_by_source: bool = False,
     ) -> None:
         self.ledger = ledger
         self.tier: Tier = tier
@@ -40,7 +44,7 @@ class RecordSet:
         self._records = records
         self._on_close = on_close
         self._consumed = False
-        self._builder = SummaryBuilder()
+        self._builder = None if checked_by_source else SummaryBuilder()
         self.served_sha256: str | None = None
 
     @property
@@ -51,11 +55,16 @@ class RecordSet:
         if self._consumed:
             raise RuntimeError("a RecordSet can be iterated once; ask the store for the records again")
         self._consumed = True
+        builder = self._builder
         try:
-            for record in self._records:
-                self._builder.add(record)
-                yield record
-            self.served_sha256 = self._builder.summary().records_sha256
+            if builder is None:
+                yield from self._records  # the source raises if its records do not match
+                self.served_sha256 = self.records_sha256
+            else:
+                for record in self._records:
+                    builder.add(record)
+                    yield record
+                self.served_sha256 = builder.summary().records_sha256
         finally:
             self.close()
 

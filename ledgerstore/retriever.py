@@ -117,7 +117,11 @@ class Retriever:
             return None
         assert ledger.records_sha256 is not None
         return RecordSet(
-            ledger=ledger, tier="cold", records=_prepend(first, stream), records_sha256=ledger.records_sha256
+            ledger=ledger,
+            tier="cold",
+            records=_prepend(first, stream),
+            records_sha256=ledger.records_sha256,
+            checked_by_source=True,  # read_verified checks count, totals and records sha256
         )
 
     def _reprocessed(self, ledger_file_id: int, *, cold_failed: bool) -> RecordSet:
@@ -166,7 +170,14 @@ class Retriever:
         sha = summary_sha or summarize(records).records_sha256
         with self._engine.connect() as connection:
             current = ledger_files.get(connection, ledger.id)
-        return RecordSet(ledger=current, tier="reprocessed", records=iter(records), records_sha256=sha)
+        # `sha` was computed from these very records (while freezing, or just above).
+        return RecordSet(
+            ledger=current,
+            tier="reprocessed",
+            records=iter(records),
+            records_sha256=sha,
+            checked_by_source=True,
+        )
 
     def _incident(self, ledger_file_id: int, kind: str, detail: str) -> None:
         self.observer.integrity_incident(kind)
