@@ -27,19 +27,23 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_ingest)
 
 
+def _upload_options(args: argparse.Namespace) -> dict[str, Any]:
+    """What `ingest` and `ingest --queue` both pass on about the upload."""
+    return {
+        "account": args.account,
+        "fiscal_year": args.fiscal_year,
+        "name": args.name,
+        "profile": args.profile,
+        "encoding": args.encoding,
+        "sheet": args.sheet,
+    }
+
+
 def _ingest(args: argparse.Namespace) -> int:
     if args.queue:
         return _enqueue(args)
     with store_from_env() as store:
-        result = store.ingest(
-            args.file,
-            account=args.account,
-            fiscal_year=args.fiscal_year,
-            name=args.name,
-            profile=args.profile,
-            encoding=args.encoding,
-            sheet=args.sheet,
-        )
+        result = store.ingest(args.file, **_upload_options(args))
     ledger = result.ledger
     if args.json:
         print(json.dumps({**ledger.as_dict(), "created": result.created}, indent=2))
@@ -61,12 +65,7 @@ def _enqueue(args: argparse.Namespace) -> int:
         app = queue_app(store.engine.url)
         result = store.upload(
             args.file,
-            account=args.account,
-            fiscal_year=args.fiscal_year,
-            name=args.name,
-            profile=args.profile,
-            encoding=args.encoding,
-            sheet=args.sheet,
+            **_upload_options(args),
             on_created=lambda connection, ledger: jobs.append(defer_processing(app, connection, ledger)),
         )
     ledger = result.ledger
