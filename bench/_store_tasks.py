@@ -45,7 +45,7 @@ def ingest_naive(path: str, home: str, table: str) -> Callable[[], object]:
 
 
 def cold_ours(home: str, ledger_id: str) -> Callable[[], object]:
-    from ledgerstore.artifacts import read_verified
+    from ledgerstore.artifacts.io import read_verified
     from ledgerstore.objectstore.base import ObjectInfo
 
     store = _store(home)
@@ -76,7 +76,7 @@ def cold_baseline(home: str, ledger_id: str) -> Callable[[], object]:
 
 
 def hot_ours(home: str, ledger_id: str) -> Callable[[], object]:
-    from ledgerstore.hot import stream_partition
+    from ledgerstore.hot.partitions import stream_partition
 
     store = _store(home)
 
@@ -148,8 +148,9 @@ def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
     """
     import sqlalchemy as sa
 
-    from ledgerstore import processing, switch
     from ledgerstore.db.schema import hot_partition_name
+    from ledgerstore.lifecycle import process as processing
+    from ledgerstore.lifecycle import switch
 
     store = _store(home)
     data = Path(path).read_bytes()

@@ -29,11 +29,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ledgerstore import LedgerStore, Settings
-from ledgerstore.backfill import BackfillScope, enqueue_backfill, plan_backfill, run_backfill
 from ledgerstore.db.embedded import stop_embedded
 from ledgerstore.db.engine import resolve_database_url
-from ledgerstore.queue import queue_app
+from ledgerstore.ops.backfill import BackfillScope, plan_backfill, run_backfill
 from tests.workers.ledgers import write_legacy
+from workers.app import enqueue_backfill, queue_app
 
 ROOT = Path(__file__).resolve().parents[1]
 

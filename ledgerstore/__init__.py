@@ -17,8 +17,8 @@ from ledgerstore.errors import (
     LedgerUnavailableError,
     ObjectStoreError,
 )
-from ledgerstore.ledger_files import LedgerFile
-from ledgerstore.recordset import RecordSet, Tier
+from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.serve.recordset import RecordSet, Tier
 from ledgerstore.settings import Settings
 from ledgerstore.store import LedgerStore
 

@@ -10,15 +10,27 @@
     │   ├── InvalidKeyError             the key would escape the store's root, or is malformed
     │   └── ObjectStoreUnavailableError transient failure that outlived its retries (transient)
     ├── LedgerFileNotFoundError         no ledger file with that id
+    ├── DuplicateUploadError            these bytes are already an upload of that account + year
+    ├── StatusTransitionError           a ledger file cannot move from its status to another
+    ├── PartitionGoneError              a ledger's hot partition was dropped before it was read
+    ├── ArtifactFormatError             bytes that are not a well-formed artifact of their version
     ├── ArtifactConflictError           an artifact with other records already holds the key
     ├── ArtifactIntegrityError          a stored artifact does not match its recorded checksum
     └── LedgerUnavailableError          no tier can serve a ledger file (e.g. raw file missing)
 
 Messages name the thing (key, ledger file id, URL without credentials) and say what to do.
-Foreign exceptions are translated at one boundary per component, with `raise ... from exc`.
+Database driver errors are translated at one boundary, `wrap_exceptions`, which the repository
+modules (`ledgerstore.ledgers.repository`, `ledgerstore.hot`) wrap their work in; object-store
+errors at each store's own boundary. `is_transient` says whether a retry may succeed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import sqlalchemy as sa
 
 
 class LedgerStoreError(Exception):
@@ -79,6 +91,27 @@ class LedgerFileNotFoundError(LedgerStoreError):
         super().__init__(f"ledger file {ledger_file_id} does not exist")
 
 
+class DuplicateUploadError(LedgerStoreError):
+    """The same bytes were uploaded for the same account + fiscal year (concurrently): one row wins."""
+
+
+class StatusTransitionError(LedgerStoreError):
+    """A ledger file was asked to move to a status its current one does not lead to."""
+
+    def __init__(self, ledger_file_id: int, target: str) -> None:
+        self.ledger_file_id = ledger_file_id
+        self.target = target
+        super().__init__(f"ledger file {ledger_file_id} cannot become {target} from its current status")
+
+
+class PartitionGoneError(LedgerStoreError):
+    """The partition was dropped (its ledger was superseded) before it could be read."""
+
+
+class ArtifactFormatError(LedgerStoreError):
+    """The bytes are not a well-formed artifact (truncated, corrupt, or not ours)."""
+
+
 class ArtifactConflictError(LedgerStoreError):
     """Write-once: the artifact key holds records other than the ones being frozen."""
 
@@ -107,3 +140,43 @@ class LedgerUnavailableError(LedgerStoreError):
     def __init__(self, ledger_file_id: int, reason: str) -> None:
         self.ledger_file_id = ledger_file_id
         super().__init__(f"ledger file {ledger_file_id} cannot be served: {reason}")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when a later attempt may succeed: unreachable database or object store, timeouts."""
+    if isinstance(exc, LedgerStoreError):
+        return exc.transient
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(
+        exc, sa.exc.OperationalError | psycopg.OperationalError | ConnectionError | TimeoutError
+    )
+
+
+@contextmanager
+def wrap_exceptions(action: str) -> Iterator[None]:
+    """Turn driver errors raised inside the block into `DatabaseError`s (also a decorator).
+
+    Unreachable servers, dropped connections and timeouts become `DatabaseUnavailableError`
+    (transient); any other SQLAlchemy or psycopg error a `DatabaseError` naming `action`.
+    """
+    try:
+        yield
+    except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
+        if _driver_transient(exc):
+            raise DatabaseUnavailableError(
+                f"{action}: the database is unreachable ({_first_line(exc)})"
+            ) from exc
+        raise DatabaseError(f"{action}: {_first_line(exc)}") from exc
+
+
+def _driver_transient(exc: BaseException) -> bool:
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, sa.exc.OperationalError | psycopg.OperationalError)
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__

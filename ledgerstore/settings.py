@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,9 +30,12 @@ class Settings:
     database_name: str = "ledgerstore"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `LEDGERSTORE_HOME`, `LEDGERSTORE_DATABASE_URL`, `LEDGERSTORE_OBJECT_URL`."""
-        env = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from `LEDGERSTORE_HOME`, `LEDGERSTORE_DATABASE_URL`, `LEDGERSTORE_OBJECT_URL`.
+
+        `env` is the environment an entry point hands over (the CLI, the worker, `LedgerStore.open`
+        pass `os.environ`); nothing below the entry points reads it.
+        """
         home = Path(env.get(ENV_HOME) or DEFAULT_HOME).expanduser()
         if not home.is_absolute():
             home = Path.cwd() / home

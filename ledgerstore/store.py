@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
-from ledgerstore import ledger_files
+from ledgerstore.artifacts.ensure import freeze_ledger
 from ledgerstore.db.database import open_database
-from ledgerstore.ledger_files import LedgerFile
-from ledgerstore.normalize_options import NormalizeOptions
+from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ledgers.options import NormalizeOptions
+from ledgerstore.lifecycle.process import process_ledger
+from ledgerstore.lifecycle.register import RegisterSummary, register_manifest
+from ledgerstore.lifecycle.upload import OnCreated, Upload, upload
 from ledgerstore.objectstore import open_object_store
 from ledgerstore.objectstore.base import ObjectStore
-from ledgerstore.observer import RetrievalObserver
-from ledgerstore.processing import Upload, freeze_ledger, process_ledger, upload
-from ledgerstore.recordset import RecordSet
-from ledgerstore.register import RegisterSummary, register_manifest
-from ledgerstore.retriever import Retriever
+from ledgerstore.serve.observer import RetrievalObserver
+from ledgerstore.serve.recordset import RecordSet
+from ledgerstore.serve.retriever import Retriever
 from ledgerstore.settings import Settings
 
 #: Largest raw file accepted by `ingest` (the normalizer has its own, finer limits).
@@ -57,7 +58,7 @@ class LedgerStore:
     @classmethod
     def open(cls, settings: Settings | None = None) -> LedgerStore:
         """Open the store named by `settings` (default: from the environment), migrating if needed."""
-        settings = settings or Settings.from_env()
+        settings = settings or Settings.from_env(os.environ)
         engine = open_database(settings)
         objects = open_object_store(settings.resolved_object_url, home=settings.home)
         return cls(engine=engine, objects=objects, settings=settings)
@@ -86,7 +87,7 @@ class LedgerStore:
         encoding: str | None = None,
         sheet: str | int | None = None,
         uploaded_at: dt.datetime | None = None,
-        on_created: Callable[[Connection, LedgerFile], None] | None = None,
+        on_created: OnCreated | None = None,
     ) -> Upload:
         """Store the raw file and create its ledger-file row, without processing it."""
         data, default_name = _read_upload(file)
@@ -147,22 +148,22 @@ class LedgerStore:
 
     def ledger(self, ledger_file_id: int) -> LedgerFile:
         with self.engine.connect() as connection:
-            return ledger_files.get(connection, ledger_file_id)
+            return repository.get(connection, ledger_file_id)
 
     def active(self, account: str, fiscal_year: int) -> LedgerFile | None:
         """The active ledger file of an account + fiscal year, if any."""
         with self.engine.connect() as connection:
-            return ledger_files.active(connection, account, fiscal_year)
+            return repository.active(connection, account, fiscal_year)
 
     def history(self, account: str, fiscal_year: int) -> list[LedgerFile]:
         """Every upload of an account + fiscal year, oldest first."""
         with self.engine.connect() as connection:
-            return ledger_files.history(connection, account, fiscal_year)
+            return repository.history(connection, account, fiscal_year)
 
     def ledgers(self, **filters: Any) -> list[LedgerFile]:
-        """Ledger files matching the filters of `ledger_files.search` (account, fiscal_year, status, ...)."""
+        """Ledger files matching the filters of `repository.search` (account, fiscal_year, status, ...)."""
         with self.engine.connect() as connection:
-            return ledger_files.search(connection, **filters)
+            return repository.search(connection, **filters)
 
 
 def _read_upload(file: str | os.PathLike[str] | bytes | BinaryIO) -> tuple[bytes, str]:

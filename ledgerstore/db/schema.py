@@ -31,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import CHAR, JSONB
 
+from ledgerstore.ledgers.status import Status
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -41,13 +43,8 @@ metadata = MetaData(
     }
 )
 
-#: Every status a ledger file can be in.
-#: pending     uploaded (raw stored), not processed yet
-#: registered  a legacy upload brought under management, never processed by this product
-#: active      the latest successfully processed upload of its account + fiscal year: has hot rows
-#: superseded  processed successfully, but not (or no longer) the active one
-#: failed      processing failed; `error` says why; the raw file is kept
-LEDGER_STATUSES: tuple[str, ...] = ("pending", "registered", "active", "superseded", "failed")
+#: Every status a ledger file can be in (`ledgerstore.ledgers.status` explains each one).
+LEDGER_STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
 
 _SHA256 = "~ '^[0-9a-f]{64}$'"
 

@@ -62,8 +62,9 @@ def _by_scheme(url: str, scheme: str, netloc: str, path: str, home: Path | None)
     if scheme == "s3":
         from ledgerstore.objectstore.s3 import S3Store
 
-        endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-        return S3Store(netloc, path.strip("/"), endpoint_url=endpoint)
+        # The endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) comes from the SDK's own
+        # configuration chain, like credentials: nothing here reads the environment.
+        return S3Store(netloc, path.strip("/"))
     raise ConfigurationError(f"unsupported object store URL scheme {scheme!r}; use {_SCHEMES}")
 
 

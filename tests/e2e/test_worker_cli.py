@@ -18,9 +18,10 @@ import pytest
 import sqlalchemy as sa
 
 from ledgerstore import LedgerStore, Settings
-from ledgerstore.queue import defer_processing, queue_app, queue_depth
+from ledgerstore.db.queue_jobs import queue_depth
 from tests.e2e.cli import ROOT, run_cli
 from tests.workers.ledgers import ledger_csv
+from workers.app import defer_processing, queue_app
 
 
 def _env(settings: Settings) -> dict[str, str]:

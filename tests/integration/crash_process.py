@@ -11,9 +11,9 @@ import signal
 import sys
 from typing import Any
 
-import ledgerstore.hot
-import ledgerstore.processing
-import ledgerstore.switch
+import ledgerstore.hot.partitions
+import ledgerstore.ledgers.repository
+import ledgerstore.lifecycle.process
 from ledgerstore import LedgerStore, Settings
 
 
@@ -36,19 +36,19 @@ def _after(module: Any, name: str, when: Any = None) -> None:
 def main() -> int:
     point, path, account, year = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     if point == "after_raw":
-        _after(ledgerstore.processing, "store_raw")
+        _after(ledgerstore.raw, "store_raw")
     elif point == "after_artifact":
-        _after(ledgerstore.processing, "freeze")
+        _after(ledgerstore.artifacts.ensure, "freeze")
     elif point == "during_copy":
         rows = iter(range(3))
-        _after(ledgerstore.hot, "_row", when=lambda record: next(rows, None) is None)
+        _after(ledgerstore.hot.partitions, "_row", when=lambda record: next(rows, None) is None)
     elif point == "before_commit":
         _after(
-            ledgerstore.switch.ledger_files, "set_status", when=lambda c, i, status, **k: status == "active"
+            ledgerstore.ledgers.repository, "set_status", when=lambda c, i, status, **k: status == "active"
         )
     else:
         raise SystemExit(f"unknown crash point {point}")
-    store = LedgerStore.open(Settings.from_env())
+    store = LedgerStore.open(Settings.from_env(os.environ))
     store.ingest(path, account=account, fiscal_year=year)
     return 0  # not reached: every point kills the process
 

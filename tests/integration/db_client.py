@@ -6,6 +6,7 @@ Prints "ready <server pid>" once connected, then "ok <n>" after each query; exit
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -17,7 +18,7 @@ from ledgerstore.settings import Settings
 
 def main() -> int:
     seconds = float(sys.argv[1])
-    engine = open_database(Settings.from_env())
+    engine = open_database(Settings.from_env(os.environ))
     with engine.connect() as connection:
         pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
     print(f"ready {pid}", flush=True)

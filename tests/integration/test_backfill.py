@@ -19,12 +19,12 @@ from psycopg import sql
 from sqlalchemy.engine import URL
 
 from ledgerstore import LedgerStore, Settings
-from ledgerstore.backfill import BackfillScope, plan_backfill, run_backfill
 from ledgerstore.db.engine import libpq_url
-from ledgerstore.queue.worker import WorkerSettings, run_worker
+from ledgerstore.ops.backfill import BackfillScope, plan_backfill, run_backfill
 from tests.conftest import TEMPLATE_DB
 from tests.e2e.cli import ROOT, run_cli
 from tests.workers.ledgers import write_legacy
+from workers.worker import WorkerSettings, run_worker
 
 LEGACY = 200
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from ledgerstore.hot import (
-    PartitionGoneError,
+from ledgerstore.errors import PartitionGoneError
+from ledgerstore.hot.partitions import (
     drop_partition,
     load_partition,
     partition_exists,

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from ledgerstore import LedgerStore
-from ledgerstore.hot import partition_exists
+from ledgerstore.hot.partitions import partition_exists
 from normalizer.canonical import jsonl_lines
 from normalizer.record import RECORD_FIELDS
 
@@ -127,7 +127,7 @@ def test_a_corrupt_artifact_is_never_served(
     store: LedgerStore, ledger_fixture: Path, missing_raw: bool
 ) -> None:
     from ledgerstore import LedgerUnavailableError
-    from ledgerstore.ledger_files import incidents
+    from ledgerstore.ledgers.repository import incidents
 
     old = store.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025).ledger
     store.ingest(ledger_fixture / "acme-2025-v2.csv", account="ACME", fiscal_year=2025)

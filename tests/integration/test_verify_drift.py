@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-import ledgerstore.reprocess
+import ledgerstore.raw
 from ledgerstore import LedgerStore
-from ledgerstore.drift import drift
-from ledgerstore.ledger_files import incidents
-from ledgerstore.verify import verify_store
+from ledgerstore.ledgers.repository import incidents
+from ledgerstore.ops.drift import drift
+from ledgerstore.ops.verify import verify_store
 from tests.e2e.cli import run_cli
 from tests.workers.ledgers import ledger_csv
 
@@ -110,7 +110,7 @@ def test_drift_reports_nothing_for_an_unchanged_normalizer(
 def test_drift_catches_a_normalizer_change(
     store: LedgerStore, ledgers: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = ledgerstore.reprocess.normalize
+    original = ledgerstore.raw.normalize
 
     def changed_normalizer(*args: Any, **kwargs: Any) -> Any:
         # A "fix" that trims descriptions to 10 characters and drops the last record.
@@ -118,7 +118,7 @@ def test_drift_catches_a_normalizer_change(
         records = [dataclasses.replace(r, description=r.description[:10]) for r in result.records[:-1]]
         return dataclasses.replace(result, records=records)
 
-    monkeypatch.setattr(ledgerstore.reprocess, "normalize", changed_normalizer)
+    monkeypatch.setattr(ledgerstore.raw, "normalize", changed_normalizer)
     report = drift(store, sample=10, account="ACME")
     assert len(report.ledgers) == 3
     assert len(report.changed) == 3

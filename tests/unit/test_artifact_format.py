@@ -13,15 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledgerstore import artifact_format
-from ledgerstore.artifact_format import (
+from ledgerstore.artifacts import format_v1 as artifact_format
+from ledgerstore.artifacts.format_v1 import (
     ArtifactEncoder,
     ArtifactFormatError,
     decode_artifact,
     decode_artifact_batches,
     encode_artifact,
 )
-from ledgerstore.artifacts import read_verified
+from ledgerstore.artifacts.io import read_verified
 from ledgerstore.errors import ArtifactIntegrityError
 from ledgerstore.objectstore.base import ObjectInfo
 from ledgerstore.objectstore.memory import MemoryStore

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from ledgerstore.object_keys import artifact_key, raw_key, safe_file_name
+from ledgerstore.artifacts.keys import artifact_key
 from ledgerstore.objectstore.keys import validate_key
+from ledgerstore.raw import raw_key, safe_file_name
 
 SHA = "ab" * 32
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from procrastinate import App
 
 from ledgerstore import LedgerStore, Settings
-from ledgerstore.queue import queue_app
+from workers.app import queue_app
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ from procrastinate import App
 from procrastinate.exceptions import AlreadyEnqueued
 
 from ledgerstore import LedgerStore
-from ledgerstore.queue import defer_freeze, defer_processing, queue_depth, queue_processing
+from ledgerstore.db.queue_jobs import queue_depth
 from tests.workers.conftest import jobs_of
 from tests.workers.ledgers import ledger_csv
+from workers.app import defer_freeze, defer_processing, queue_processing
 
 
 def test_a_committed_upload_always_has_its_job(store: LedgerStore, app: App) -> None:

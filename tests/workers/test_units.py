@@ -12,15 +12,20 @@ from types import SimpleNamespace
 import psycopg
 import pytest
 
-from ledgerstore.drift import choose_sample, compare
-from ledgerstore.errors import ArtifactConflictError, DatabaseUnavailableError, ObjectStoreUnavailableError
-from ledgerstore.metrics import WorkerMetrics
-from ledgerstore.queue.names import freeze_queueing_lock, pair_lock
-from ledgerstore.queue.retry import TransientRetry, is_transient
-from ledgerstore.queue.schema import SCHEMA_VERSION, schema_sql, unapplied_queue_migrations
+from ledgerstore.db.queue_schema import SCHEMA_VERSION, schema_sql, unapplied_queue_migrations
+from ledgerstore.errors import (
+    ArtifactConflictError,
+    DatabaseUnavailableError,
+    ObjectStoreUnavailableError,
+    is_transient,
+)
+from ledgerstore.ops.drift import choose_sample, compare
 from normalizer.record import Record
 from workers.cli.logs import JsonLineFormatter
 from workers.cli.progress import ProgressBar
+from workers.metrics import WorkerMetrics
+from workers.names import freeze_queueing_lock, pair_lock
+from workers.retry import TransientRetry
 
 
 @pytest.mark.parametrize(

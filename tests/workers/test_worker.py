@@ -10,15 +10,16 @@ import sqlalchemy as sa
 from procrastinate import App
 
 from ledgerstore import LedgerStore
+from ledgerstore.db.queue_jobs import queue_depth
 from ledgerstore.errors import DatabaseUnavailableError
-from ledgerstore.metrics import WorkerMetrics
-from ledgerstore.queue import queue_depth, queue_processing
-from ledgerstore.queue.retry import TransientRetry
-from ledgerstore.queue.stalled import recover_stalled_jobs
-from ledgerstore.queue.tasks import TaskSettings
-from ledgerstore.queue.worker import WorkerSettings, run_worker
 from tests.workers.conftest import jobs_of
 from tests.workers.ledgers import ledger_csv
+from workers.app import queue_processing
+from workers.metrics import WorkerMetrics
+from workers.retry import TransientRetry
+from workers.stalled import recover_stalled_jobs
+from workers.tasks import TaskSettings
+from workers.worker import WorkerSettings, run_worker
 
 BURST = WorkerSettings(burst=True, tasks=TaskSettings(retry=TransientRetry(base_seconds=0)))
 

@@ -9,10 +9,10 @@ import sys
 import time
 from typing import Any
 
-from ledgerstore.backfill import BackfillPlan, BackfillReport, BackfillScope, plan_backfill, run_backfill
-from ledgerstore.backfill import enqueue_backfill as enqueue_plan
-from ledgerstore.queue import queue_app
+from ledgerstore.ops.backfill import BackfillPlan, BackfillReport, BackfillScope, plan_backfill, run_backfill
 from ledgerstore.store import LedgerStore
+from workers.app import enqueue_backfill as enqueue_plan
+from workers.app import queue_app
 from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy.engine import Engine
 
 from ledgerstore import LedgerStore
@@ -11,7 +13,7 @@ from ledgerstore.settings import Settings
 
 def settings_from_env() -> Settings:
     """The only place the CLI reads the environment."""
-    return Settings.from_env()
+    return Settings.from_env(os.environ)
 
 
 def engine_from_env(*, migrate: bool = True) -> Engine:

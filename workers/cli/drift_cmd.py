@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ledgerstore.drift import LedgerDrift, drift
+from ledgerstore.ops.drift import LedgerDrift, drift
 from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ledgerstore.queue import defer_processing, queue_app
+from workers.app import defer_processing, queue_app
 from workers.cli.context import store_from_env
 from workers.cli.output import ExitCode, fail
 

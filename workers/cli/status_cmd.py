@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ledgerstore.status import StoreStatus, collect_status
+from ledgerstore.ops.status import StoreStatus, collect_status
 from workers.cli.context import engine_from_env
 from workers.cli.output import ExitCode
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ledgerstore.verify import verify_store
+from ledgerstore.ops.verify import verify_store
 from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ledgerstore.queue.names import QUEUES
-from ledgerstore.queue.tasks import TaskSettings
-from ledgerstore.queue.worker import WorkerSettings, run_worker
 from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
+from workers.names import QUEUES
+from workers.tasks import TaskSettings
+from workers.worker import WorkerSettings, run_worker
 
 
 def register(subparsers: Any) -> None:

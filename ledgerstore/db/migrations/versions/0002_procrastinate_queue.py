@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 
 The SQL is a copy of procrastinate's own `schema.sql` for that release (see
-`ledgerstore.queue.schema`); it runs on the driver connection, so its `%` and `:` need no
+`ledgerstore.db.queue_schema`); it runs on the driver connection, so its `%` and `:` need no
 escaping, inside the migration's transaction like every other migration.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from ledgerstore.queue.schema import schema_sql
+from ledgerstore.db.queue_schema import schema_sql
 
 revision = "0002"
 down_revision = "0001"

@@ -14,11 +14,12 @@ from typing import Any
 import psycopg
 from procrastinate import App, PsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL, Connection, Engine
 
 from ledgerstore.db.engine import libpq_url
-from ledgerstore.ledger_files import LedgerFile
-from ledgerstore.queue.names import (
+from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ops.backfill import BackfillPlan
+from workers.names import (
     BACKFILL_QUEUE,
     FREEZE_ARTIFACT,
     INGEST_QUEUE,
@@ -81,3 +82,17 @@ def queue_processing(app: App) -> Callable[[Connection, LedgerFile], None]:
         defer_processing(app, connection, ledger)
 
     return hook
+
+
+def enqueue_backfill(engine: Engine, app: App, plan: BackfillPlan, *, batch: int = 500) -> tuple[int, int]:
+    """Queue a `freeze_artifact` job per candidate; (queued now, already waiting in the queue)."""
+    queued = waiting = 0
+    ledgers = list(plan.candidates)
+    for start in range(0, len(ledgers), batch):
+        with engine.begin() as connection:
+            for ledger in ledgers[start : start + batch]:
+                if defer_freeze(app, connection, ledger) is None:
+                    waiting += 1
+                else:
+                    queued += 1
+    return queued, waiting

@@ -12,11 +12,12 @@ from typing import Any
 
 from procrastinate import App
 
-from ledgerstore.metrics import WorkerMetrics, serve_metrics
-from ledgerstore.queue.enqueue import queue_app
-from ledgerstore.queue.stalled import recover_stalled_jobs
-from ledgerstore.queue.tasks import TaskSettings, build_worker_app
+from ledgerstore.db.queue_jobs import BUSY_JOBS
 from ledgerstore.store import LedgerStore
+from workers.app import queue_app
+from workers.metrics import WorkerMetrics, serve_metrics
+from workers.stalled import recover_stalled_jobs
+from workers.tasks import TaskSettings, build_worker_app
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +92,6 @@ async def _work(app: App, settings: WorkerSettings) -> None:
 
 # procrastinate's own `wait=False` stops at the first fetch that finds nothing, which with
 # locks can happen while jobs still wait for a lock held by another worker's running job.
-_BUSY = (
-    "SELECT count(*) AS busy FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
-    " AND (%(queues)s::varchar[] IS NULL OR queue_name = ANY(%(queues)s::varchar[]))"
-)
-
-
 async def _stop_when_idle(app: App, run: asyncio.Task[None], queues: tuple[str, ...] | None) -> None:
     """Stop the worker (gracefully) once its queues hold no job waiting or running."""
     while not run.done():
@@ -104,7 +99,7 @@ async def _stop_when_idle(app: App, run: asyncio.Task[None], queues: tuple[str, 
         if run.done():
             return
         row = await app.connector.execute_query_one_async(
-            query=_BUSY, queues=list(queues) if queues else None
+            query=BUSY_JOBS, queues=list(queues) if queues else None
         )
         if row["busy"] == 0:
             log.info("the queues are empty: stopping (burst mode)")

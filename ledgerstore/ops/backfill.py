@@ -1,11 +1,12 @@
 """Bulk backfill: give every ledger file without an artifact one, resumably and idempotently.
 
 An active ledger is frozen from its hot rows, a registered (legacy) one by reprocessing its raw
-file (`LedgerStore.freeze`). Each file is its own unit of work: the artifact is write-once (an
-identical one left by a killed run is adopted, never a half-written one: object stores publish
-whole objects only) and recorded in its own transaction, so a run killed at any point and
-started again redoes at most the files it was in the middle of, and a second run finds nothing
-to do. Pending uploads are left to their `process_ledger` job and failed ones to a reprocess.
+file (`freeze_ledger`, through `ensure_artifact`). Each file is its own unit of work: the
+artifact is write-once (an identical one left by a killed run is adopted, never a half-written
+one: object stores publish whole objects only) and recorded in its own transaction, so a run
+killed at any point and started again redoes at most the files it was in the middle of, and a
+second run finds nothing to do. Pending uploads are left to their `process_ledger` job and
+failed ones to a reprocess.
 """
 
 from __future__ import annotations
@@ -18,24 +19,19 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import sqlalchemy as sa
-from procrastinate import App
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
-from ledgerstore.db.schema import ledger_files as table
-from ledgerstore.errors import LedgerStoreError
-from ledgerstore.failure import failure_reason, record_failure
-from ledgerstore.ledger_files import LedgerFile
-from ledgerstore.queue.enqueue import defer_freeze
-from ledgerstore.queue.retry import is_transient
+from ledgerstore.artifacts.ensure import freeze_ledger
+from ledgerstore.errors import LedgerStoreError, is_transient
+from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ledgers.status import Status
+from ledgerstore.lifecycle.failure import failure_reason, record_failure
+from ledgerstore.ops.storage import OpenedStorage, Storage
 from ledgerstore.settings import Settings
-from ledgerstore.store import LedgerStore
 from normalizer import NormalizerError
 
 log = logging.getLogger(__name__)
-
-#: Statuses whose missing artifact backfill creates.
-BACKFILL_STATUSES = ("registered", "active")
 
 Outcome = Literal["created", "skipped", "error"]
 Source = Literal["hot", "reprocessed"]
@@ -102,46 +98,31 @@ class BackfillReport:
         }
 
 
-def _in_scope(scope: BackfillScope) -> list[sa.ColumnElement[bool]]:
-    c = table.c
-    where: list[sa.ColumnElement[bool]] = []
-    if scope.account is not None:
-        where.append(c.account == scope.account)
-    if scope.fiscal_year is not None:
-        where.append(c.fiscal_year == scope.fiscal_year)
-    if scope.since is not None:
-        where.append(c.uploaded_at >= scope.since)
-    return where
-
-
 def plan_backfill(connection: Connection, scope: BackfillScope) -> BackfillPlan:
     """The ledger files in scope that need an artifact, lowest id first (a stable resume order)."""
-    c = table.c
-    where = _in_scope(scope)
-    query = (
-        sa.select(table)
-        .where(c.artifact_key.is_(None), c.status.in_(BACKFILL_STATUSES), *where)
-        .order_by(c.id)
-        .limit(scope.limit)
+    candidates, frozen = repository.backfill_candidates(
+        connection,
+        account=scope.account,
+        fiscal_year=scope.fiscal_year,
+        since=scope.since,
+        limit=scope.limit,
     )
-    candidates = tuple(LedgerFile.from_row(row) for row in connection.execute(query).mappings())
-    frozen = sa.select(sa.func.count()).select_from(table).where(c.artifact_key.is_not(None), *where)
-    return BackfillPlan(candidates=candidates, already_frozen=int(connection.execute(frozen).scalar_one()))
+    return BackfillPlan(candidates=candidates, already_frozen=frozen)
 
 
 #: Failures that are the file's own (recorded on it); anything else is a bug and is not.
 _PERMANENT = (LedgerStoreError, NormalizerError)
 
 
-def freeze_one(store: LedgerStore, ledger: LedgerFile) -> FileOutcome:
+def freeze_one(store: Storage, ledger: LedgerFile) -> FileOutcome:
     """Give one ledger file its artifact (or find it already has one).
 
-    A permanent failure is recorded on the ledger file (`ledgerstore.failure`) and returned as
+    A permanent failure is recorded on the ledger file (`ledgerstore.lifecycle.failure`) and returned as
     an error outcome; a transient one propagates, for the caller to retry or report.
     """
-    source: Source = "hot" if ledger.status == "active" else "reprocessed"
+    source: Source = "hot" if ledger.status == Status.ACTIVE else "reprocessed"
     try:
-        frozen, created = store.freeze(ledger.id)
+        frozen, created = freeze_ledger(store.engine, store.objects, ledger.id)
     except Exception as exc:
         if is_transient(exc):
             raise
@@ -171,7 +152,7 @@ def freeze_one(store: LedgerStore, ledger: LedgerFile) -> FileOutcome:
     )
 
 
-def _freeze_reporting_transient(store: LedgerStore, ledger: LedgerFile) -> FileOutcome:
+def _freeze_reporting_transient(store: Storage, ledger: LedgerFile) -> FileOutcome:
     try:
         return freeze_one(store, ledger)
     except Exception as exc:  # only transient errors reach here; a rerun picks the file up
@@ -180,7 +161,7 @@ def _freeze_reporting_transient(store: LedgerStore, ledger: LedgerFile) -> FileO
 
 
 def run_backfill(
-    store: LedgerStore,
+    store: Storage,
     plan: BackfillPlan,
     *,
     jobs: int = 1,
@@ -200,11 +181,11 @@ def run_backfill(
     return report
 
 
-def _in_processes(store: LedgerStore, ledgers: Iterable[LedgerFile], jobs: int) -> Iterator[FileOutcome]:
+def _in_processes(store: Storage, ledgers: Iterable[LedgerFile], jobs: int) -> Iterator[FileOutcome]:
     # Normalizing is CPU-bound: processes, not threads. `spawn` so no child inherits the
     # parent's open database connections; each child opens its own store once.
     if store.settings is None:
-        raise ValueError("backfill with several jobs needs the store's settings (use LedgerStore.open)")
+        raise ValueError("backfill with several jobs needs the store's settings (open it from settings)")
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_open_child_store, initargs=(store.settings,)
@@ -215,26 +196,12 @@ def _in_processes(store: LedgerStore, ledgers: Iterable[LedgerFile], jobs: int) 
 
 
 #: The store of a backfill child process (set once by the pool initializer, per process).
-_CHILD: dict[str, LedgerStore] = {}
+_CHILD: dict[str, Storage] = {}
 
 
 def _open_child_store(settings: Settings) -> None:
-    _CHILD["store"] = LedgerStore.open(settings)
+    _CHILD["store"] = OpenedStorage.open(settings)
 
 
 def _freeze_in_child(ledger: LedgerFile) -> FileOutcome:
     return _freeze_reporting_transient(_CHILD["store"], ledger)
-
-
-def enqueue_backfill(engine: Engine, app: App, plan: BackfillPlan, *, batch: int = 500) -> tuple[int, int]:
-    """Queue a `freeze_artifact` job per candidate; (queued now, already waiting in the queue)."""
-    queued = waiting = 0
-    ledgers = list(plan.candidates)
-    for start in range(0, len(ledgers), batch):
-        with engine.begin() as connection:
-            for ledger in ledgers[start : start + batch]:
-                if defer_freeze(app, connection, ledger) is None:
-                    waiting += 1
-                else:
-                    queued += 1
-    return queued, waiting

@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from ledgerstore.errors import LedgerStoreError
-from ledgerstore.ledger_files import LedgerFile
-from ledgerstore.normalize_options import NormalizeOptions
+from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ledgers.options import NormalizeOptions
+from ledgerstore.ledgers.status import Status
+from ledgerstore.lifecycle.upload import upload
 from ledgerstore.objectstore.base import ObjectStore
-from ledgerstore.processing import upload
 
 MANIFEST_FIELDS = ("path", "account", "fiscal_year", "name", "uploaded_at")
 
@@ -138,7 +139,7 @@ def register_manifest(
                 original_name=entry.name,
                 options=NormalizeOptions(),
                 uploaded_at=entry.uploaded_at,
-                status="registered",
+                status=Status.REGISTERED,
             )
         except (OSError, LedgerStoreError) as exc:
             summary.errors.append((entry.line, f"{entry.path}: {exc}"))

@@ -6,22 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
-import sqlalchemy as sa
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
-from ledgerstore.errors import LedgerStoreError
-
-
-def is_transient(exc: BaseException) -> bool:
-    """True when a later attempt may succeed: unreachable database or object store, timeouts."""
-    if isinstance(exc, LedgerStoreError):
-        return exc.transient
-    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(
-        exc, sa.exc.OperationalError | psycopg.OperationalError | ConnectionError | TimeoutError
-    )
+from ledgerstore.errors import is_transient
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

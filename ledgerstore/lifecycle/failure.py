@@ -13,18 +13,16 @@ import logging
 
 from sqlalchemy.engine import Engine
 
-from ledgerstore import ledger_files
 from ledgerstore.errors import (
     ArtifactConflictError,
     LedgerStoreError,
     LedgerUnavailableError,
     ObjectNotFoundError,
 )
+from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.status import Status
 
 log = logging.getLogger(__name__)
-
-#: Statuses a permanent failure turns into `failed` (nothing is served from them yet).
-_UNPROCESSED = ("pending", "registered", "failed")
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -46,11 +44,11 @@ def record_failure(engine: Engine, ledger_file_id: int, exc: BaseException) -> s
     """Write down a permanent failure on the ledger file (see the module docstring); the reason."""
     reason = failure_reason(exc)
     with engine.begin() as connection:
-        ledger = ledger_files.get(connection, ledger_file_id, for_update=True)
+        ledger = repository.get(connection, ledger_file_id, for_update=True)
         kind = _incident_kind(exc)
         if kind is not None:
-            ledger_files.record_incident(connection, ledger_file_id, kind, reason)
-        if ledger.status in _UNPROCESSED:
-            ledger_files.set_status(connection, ledger_file_id, "failed", error=reason)
+            repository.record_incident(connection, ledger_file_id, kind, reason)
+        if ledger.status.unprocessed:
+            repository.set_status(connection, ledger_file_id, Status.FAILED, error=reason)
     log.warning("ledger file %s failed: %s", ledger_file_id, reason, extra={"ledger_file_id": ledger_file_id})
     return reason

@@ -16,22 +16,20 @@ from collections.abc import Iterable
 
 from sqlalchemy.engine import Connection, Engine
 
-from ledgerstore import ledger_files
-from ledgerstore.artifacts import freeze
-from ledgerstore.hot import (
+from ledgerstore.artifacts.ensure import ensure_artifact, from_hot
+from ledgerstore.hot.partitions import (
     attach_partition,
     discard_staged,
     drop_partition,
     lock_hot_ddl,
     stage_partition,
-    stream_partition,
 )
-from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ledgers.status import Status
 from ledgerstore.objectstore.base import ObjectStore
 from ledgerstore.summary import RecordSummary
 from normalizer.record import Record
-
-DONE_STATUSES = ("active", "superseded")
 
 
 def activate(
@@ -44,21 +42,21 @@ def activate(
     with engine.begin() as connection:
         staged = stage_partition(connection, ledger_file_id, records)
         lock_hot_ddl(connection)  # from here on, one switch at a time (the short DDL tail only)
-        ledger = ledger_files.get(connection, ledger_file_id, for_update=True)
+        ledger = repository.get(connection, ledger_file_id, for_update=True)
         _check_loaded(ledger, staged.summary)
-        if ledger.status in DONE_STATUSES:  # a concurrent attempt finished first
+        if ledger.status.processed:  # a concurrent attempt finished first
             discard_staged(connection, staged)
             return ledger
-        current = ledger_files.active(connection, ledger.account, ledger.fiscal_year, for_update=True)
+        current = repository.active(connection, ledger.account, ledger.fiscal_year, for_update=True)
         if current is not None and current.sequence > ledger.sequence:
             discard_staged(connection, staged)
-            ledger_files.set_status(connection, ledger_file_id, "superseded")
+            repository.set_status(connection, ledger_file_id, Status.SUPERSEDED)
         else:
             if current is not None:
                 _retire(connection, objects, current)
             attach_partition(connection, staged)
-            ledger_files.set_status(connection, ledger_file_id, "active")
-        return ledger_files.get(connection, ledger_file_id)
+            repository.set_status(connection, ledger_file_id, Status.ACTIVE)
+        return repository.get(connection, ledger_file_id)
 
 
 def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
@@ -74,8 +72,6 @@ def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
 def _retire(connection: Connection, objects: ObjectStore, current: LedgerFile) -> None:
     """Supersede the active ledger; freeze it from its hot rows first if it has no artifact."""
     if not current.has_artifact:
-        frozen = freeze(objects, current.id, lambda: stream_partition(connection, current.id))
-        version = current.normalizer_version or "unknown (frozen from hot rows)"
-        ledger_files.record_artifact(connection, current.id, frozen.info, frozen.summary, version)
+        ensure_artifact(connection, objects, current, from_hot(connection, current))
     drop_partition(connection, current.id)
-    ledger_files.set_status(connection, current.id, "superseded")
+    repository.set_status(connection, current.id, Status.SUPERSEDED)

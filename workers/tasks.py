@@ -8,7 +8,7 @@
 Jobs of one account + fiscal year share a `lock`, so they never run at once; a file's backfill
 has a `queueing_lock`, so it waits in the queue at most once. Transient failures are retried
 with exponential backoff (`TransientRetry`); permanent ones fail the job at once, the reason
-written on the ledger file (`ledgerstore.failure`).
+written on the ledger file (`ledgerstore.lifecycle.failure`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from typing import Any
 
 from procrastinate import App, JobContext
 
-from ledgerstore.backfill import BackfillScope, enqueue_backfill, freeze_one, plan_backfill
-from ledgerstore.errors import ArtifactConflictError
-from ledgerstore.failure import record_failure
-from ledgerstore.metrics import WorkerMetrics
-from ledgerstore.queue.names import (
+from ledgerstore.errors import ArtifactConflictError, is_transient
+from ledgerstore.lifecycle.failure import record_failure
+from ledgerstore.ops.backfill import BackfillScope, freeze_one, plan_backfill
+from ledgerstore.store import LedgerStore
+from workers.app import enqueue_backfill
+from workers.metrics import WorkerMetrics
+from workers.names import (
     BACKFILL_QUEUE,
     BACKFILL_SWEEP,
     FREEZE_ARTIFACT,
@@ -35,9 +37,8 @@ from ledgerstore.queue.names import (
     PROCESS_LEDGER,
     RECOVER_STALLED,
 )
-from ledgerstore.queue.retry import TransientRetry, is_transient
-from ledgerstore.queue.stalled import STALLED_AFTER_S, recover_stalled_jobs
-from ledgerstore.store import LedgerStore
+from workers.retry import TransientRetry
+from workers.stalled import STALLED_AFTER_S, recover_stalled_jobs
 
 log = logging.getLogger(__name__)
 

@@ -5,17 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ledgerstore.db.database import translate_database_errors
-from ledgerstore.db.schema import LEDGER_STATUSES, ledger_files
-from ledgerstore.queue.depth import queue_depth
-
-_HOT_BYTES = sa.text(
-    "SELECT count(*) AS partitions, coalesce(sum(pg_total_relation_size(inhrelid)), 0) AS bytes"
-    " FROM pg_inherits WHERE inhparent = 'hot_records'::regclass"
-)
+from ledgerstore.db.queue_jobs import queue_depth
+from ledgerstore.errors import wrap_exceptions
+from ledgerstore.hot.partitions import hot_size
+from ledgerstore.ledgers import repository
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,23 +46,16 @@ class StoreStatus:
 
 def collect_status(engine: Engine) -> StoreStatus:
     """Read the current status in one snapshot."""
-    counts = sa.select(ledger_files.c.status, sa.func.count()).group_by(ledger_files.c.status)
-    artifacts = sa.select(
-        sa.func.count(ledger_files.c.artifact_key),
-        sa.func.coalesce(sa.func.sum(ledger_files.c.artifact_size), 0),
-    )
-    with translate_database_errors("reading the store status"), engine.connect() as connection:
-        by_status = dict.fromkeys(LEDGER_STATUSES, 0)
-        by_status.update({status: count for status, count in connection.execute(counts)})
-        with_artifact, artifact_bytes = connection.execute(artifacts).one()
-        hot = connection.execute(_HOT_BYTES).one()
+    with wrap_exceptions("reading the store status"), engine.connect() as connection:
+        by_status, with_artifact, artifact_bytes = repository.counts(connection)
+        hot_partitions, hot_bytes = hot_size(connection)
         queue = queue_depth(connection)
     return StoreStatus(
         by_status=by_status,
         total=sum(by_status.values()),
-        with_artifact=int(with_artifact),
-        artifact_bytes=int(artifact_bytes),
-        hot_partitions=int(hot.partitions),
-        hot_bytes=int(hot.bytes),
+        with_artifact=with_artifact,
+        artifact_bytes=artifact_bytes,
+        hot_partitions=hot_partitions,
+        hot_bytes=hot_bytes,
         queue=queue,
     )

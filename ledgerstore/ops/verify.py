@@ -12,20 +12,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from psycopg import sql
 from sqlalchemy.engine import Connection
 
-from ledgerstore import ledger_files
-from ledgerstore.artifact_format import ArtifactFormatError
-from ledgerstore.artifacts import inspect_artifact
+from ledgerstore.artifacts.io import inspect_artifact
 from ledgerstore.db.schema import hot_partition_name
-from ledgerstore.errors import ObjectNotFoundError
-from ledgerstore.hot import partition_exists, stream_partition
-from ledgerstore.ledger_files import LedgerFile
-from ledgerstore.store import LedgerStore
+from ledgerstore.errors import ArtifactFormatError, ObjectNotFoundError
+from ledgerstore.hot.partitions import partition_exists, partition_totals, stream_partition
+from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ledgers.status import Status
+from ledgerstore.ops.storage import Storage
 from ledgerstore.summary import RecordSummary, summarize
 
 log = logging.getLogger(__name__)
@@ -106,7 +104,7 @@ def _summary_differences(recorded: RecordSummary, actual: RecordSummary) -> list
     ]
 
 
-def check_artifact(store: LedgerStore, ledger: LedgerFile) -> Discrepancy | None:
+def check_artifact(store: Storage, ledger: LedgerFile) -> Discrepancy | None:
     """Read the ledger's artifact through once and compare it with the database row."""
     assert ledger.artifact_key is not None and ledger.summary is not None
     try:
@@ -130,21 +128,13 @@ def check_artifact(store: LedgerStore, ledger: LedgerFile) -> Discrepancy | None
     return None
 
 
-_HOT_TOTALS = "SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0) FROM {}"
-
-
 def check_hot(connection: Connection, ledger: LedgerFile, *, deep: bool) -> Discrepancy | None:
     """Compare an active ledger's hot rows with its recorded summary (and sha256 when `deep`)."""
     recorded = ledger.summary
     assert recorded is not None
     if not partition_exists(connection, ledger.id):
         return _found(ledger, "hot_mismatch", f"{hot_partition_name(ledger.id)} does not exist")
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    query = sql.SQL(_HOT_TOTALS).format(sql.Identifier(hot_partition_name(ledger.id)))
-    row = driver.execute(query).fetchone()
-    assert row is not None
-    count, debit, credit = int(row[0]), Decimal(row[1]), Decimal(row[2])
+    count, debit, credit = partition_totals(connection, ledger.id)
     actual = RecordSummary(
         count=count, debit_total=debit, credit_total=credit, records_sha256=recorded.records_sha256
     )
@@ -157,11 +147,13 @@ def check_hot(connection: Connection, ledger: LedgerFile, *, deep: bool) -> Disc
 
 
 def verify_store(
-    store: LedgerStore, *, deep: bool = False, on_checked: Callable[[int], None] | None = None
+    store: Storage, *, deep: bool = False, on_checked: Callable[[int], None] | None = None
 ) -> VerifyReport:
     """Check every artifact and every active ledger's hot rows; record each new finding."""
     report = VerifyReport(deep=deep)
-    for ledger in store.ledgers(missing_artifact=False):
+    with store.engine.connect() as connection:
+        frozen = repository.search(connection, missing_artifact=False)
+    for ledger in frozen:
         report.artifacts_checked += 1
         found = check_artifact(store, ledger)
         if found is not None:
@@ -169,7 +161,7 @@ def verify_store(
         if on_checked is not None:
             on_checked(ledger.id)
     with store.engine.connect() as connection:
-        for ledger in ledger_files.search(connection, status="active"):
+        for ledger in repository.search(connection, status=Status.ACTIVE):
             report.hot_checked += 1
             found = check_hot(connection, ledger, deep=deep)
             connection.rollback()  # release the partition lock a deep read takes
@@ -179,12 +171,12 @@ def verify_store(
     return report
 
 
-def _record(store: LedgerStore, discrepancies: list[Discrepancy]) -> None:
+def _record(store: Storage, discrepancies: list[Discrepancy]) -> None:
     with store.engine.begin() as connection:
         for d in discrepancies:
-            if (d.kind, d.detail) in ledger_files.incidents(connection, d.ledger_file_id):
+            if (d.kind, d.detail) in repository.incidents(connection, d.ledger_file_id):
                 continue
-            ledger_files.record_incident(connection, d.ledger_file_id, d.kind, d.detail)
+            repository.record_incident(connection, d.ledger_file_id, d.kind, d.detail)
             log.warning(
                 "integrity incident on ledger file %s: %s",
                 d.ledger_file_id,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, BinaryIO
 
-from ledgerstore.artifact_format import ArtifactEncoder, ArtifactFormatError, decode_artifact_batches
+from ledgerstore.artifacts.format_v1 import ArtifactEncoder, ArtifactFormatError, decode_artifact_batches
+from ledgerstore.artifacts.keys import artifact_key
 from ledgerstore.errors import ArtifactConflictError, ArtifactIntegrityError, ObjectExistsError
-from ledgerstore.object_keys import artifact_key
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore
 from ledgerstore.summary import RecordSummary, SummaryBuilder, summarize
 from normalizer.record import Record

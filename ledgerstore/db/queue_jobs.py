@@ -1,4 +1,8 @@
-"""How many jobs are in each state, and how many of the running ones belong to dead workers."""
+"""SQL on procrastinate's tables: jobs by state, stalled jobs, and whether a worker's queues are busy.
+
+procrastinate runs its own SQL through its job manager; these are the few questions we ask its
+tables ourselves (store status, a burst worker deciding to stop).
+"""
 
 from __future__ import annotations
 
@@ -23,3 +27,11 @@ def queue_depth(connection: Connection, *, stalled_after_s: float = 30.0) -> dic
     depth.update({state: int(count) for state, count in connection.execute(_BY_STATE)})
     depth["stalled"] = int(connection.execute(_STALLED, {"seconds": stalled_after_s}).scalar_one())
     return depth
+
+
+#: Jobs waiting or running in the given queues (all queues when NULL), for `run_worker_async`'s
+#: connector (psycopg pyformat parameters).
+BUSY_JOBS = (
+    "SELECT count(*) AS busy FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
+    " AND (%(queues)s::varchar[] IS NULL OR queue_name = ANY(%(queues)s::varchar[]))"
+)

@@ -5,8 +5,9 @@
   ledger stops being active between the status check and the first row, the waterfall restarts.
 - cold: the artifact, served only once its bytes match the recorded sha256 (a mismatch is
   recorded as an integrity incident and never served).
-- reprocessed: the raw file normalized again; the missing artifact is written (lazy backfill).
-  One advisory lock per ledger file makes concurrent readers of a legacy file reprocess it once.
+- reprocessed: the raw file normalized again; the missing artifact is written through
+  `ensure_artifact` (lazy backfill), the only write a read ever makes. The ledger file's lock
+  (`repository.ledger_lock`) makes concurrent readers of a legacy file reprocess it once.
 """
 
 from __future__ import annotations
@@ -14,27 +15,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ledgerstore import ledger_files
-from ledgerstore.artifacts import freeze, read_verified
+from ledgerstore.artifacts.ensure import ensure_artifact, normalized
+from ledgerstore.artifacts.io import read_verified
 from ledgerstore.errors import (
     ArtifactConflictError,
     ArtifactIntegrityError,
     LedgerUnavailableError,
     ObjectNotFoundError,
+    PartitionGoneError,
 )
-from ledgerstore.hot import PartitionGoneError, stream_partition
-from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.hot.partitions import stream_partition
+from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ledgers.status import Status
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore
-from ledgerstore.observer import NoObserver, RetrievalObserver
-from ledgerstore.recordset import RecordSet
-from ledgerstore.reprocess import normalize_ledger
+from ledgerstore.raw import normalize_stored
+from ledgerstore.serve.observer import NoObserver, RetrievalObserver
+from ledgerstore.serve.recordset import RecordSet
 from ledgerstore.summary import summarize
 from normalizer import NormalizerError
 from normalizer.record import Record
-from normalizer.version import NORMALIZER_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +68,8 @@ class Retriever:
     def _serve(self, ledger_file_id: int) -> RecordSet:
         for _ in range(_MAX_ATTEMPTS):
             with self._engine.connect() as connection:
-                ledger = ledger_files.get(connection, ledger_file_id)
-            if ledger.status == "active":
+                ledger = repository.get(connection, ledger_file_id)
+            if ledger.status == Status.ACTIVE:
                 served = self._hot(ledger)
                 if served is not None:
                     return served
@@ -83,8 +85,8 @@ class Retriever:
         connection = self._engine.connect().execution_options(isolation_level="REPEATABLE READ")
         try:
             connection.begin()
-            current = ledger_files.get(connection, ledger.id)
-            if current.status != "active" or current.records_sha256 is None:
+            current = repository.get(connection, ledger.id)
+            if current.status != Status.ACTIVE or current.records_sha256 is None:
                 connection.close()
                 return None
             stream = stream_partition(connection, ledger.id)
@@ -125,51 +127,40 @@ class Retriever:
         )
 
     def _reprocessed(self, ledger_file_id: int, *, cold_failed: bool) -> RecordSet:
-        lock = ledger_files.ledger_lock_key(ledger_file_id)
-        with self._engine.connect() as connection:
-            connection.execute(sa.select(sa.func.pg_advisory_lock(lock)))
-            connection.commit()
-            try:
-                ledger = ledger_files.get(connection, ledger_file_id)
-                if ledger.has_artifact and not cold_failed:
-                    served = self._cold(ledger)  # another reader froze it while we waited
-                    if served is not None:
-                        return served
-                return self._reprocess(ledger)
-            finally:
-                connection.rollback()
-                connection.execute(sa.select(sa.func.pg_advisory_unlock(lock)))
-                connection.commit()
+        with repository.ledger_lock(self._engine, ledger_file_id) as connection:
+            ledger = repository.get(connection, ledger_file_id)
+            if ledger.has_artifact and not cold_failed:
+                served = self._cold(ledger)  # another reader froze it while we waited
+                if served is not None:
+                    return served
+            return self._reprocess(ledger)
 
     def _reprocess(self, ledger: LedgerFile) -> RecordSet:
         self.observer.reprocessed()
         try:
-            result = normalize_ledger(self._objects, ledger)
+            result = normalize_stored(self._objects, ledger)
         except NormalizerError as exc:
             raise LedgerUnavailableError(ledger.id, f"its raw file cannot be normalized: {exc}") from exc
         records = result.records
         try:
-            frozen = freeze(self._objects, ledger.id, lambda: records)
+            with self._engine.begin() as connection:
+                frozen = ensure_artifact(
+                    connection, self._objects, ledger, normalized(records), keep_recorded=True
+                )
         except ArtifactConflictError as exc:
             # A damaged artifact holds the key; write-once forbids replacing it. Serve the fresh
             # records; `ledgerstore verify` tells the operator what to do with the damaged object.
             self._incident(ledger.id, "artifact_checksum", str(exc))
-            summary_sha = None
+            sha = summarize(records).records_sha256
         else:
-            summary_sha = frozen.summary.records_sha256
-            if not ledger.has_artifact:
-                with self._engine.begin() as connection:
-                    ledger_files.record_artifact(
-                        connection, ledger.id, frozen.info, frozen.summary, NORMALIZER_VERSION
-                    )
+            sha = frozen.summary.records_sha256
             log.info(
                 "lazily backfilled the artifact of ledger file %s",
                 ledger.id,
                 extra={"ledger_file_id": ledger.id},
             )
-        sha = summary_sha or summarize(records).records_sha256
         with self._engine.connect() as connection:
-            current = ledger_files.get(connection, ledger.id)
+            current = repository.get(connection, ledger.id)
         # `sha` was computed from these very records (while freezing, or just above).
         return RecordSet(
             ledger=current,
@@ -188,7 +179,7 @@ class Retriever:
             extra={"ledger_file_id": ledger_file_id, "incident": kind},
         )
         with self._engine.begin() as connection:
-            ledger_files.record_incident(connection, ledger_file_id, kind, detail)
+            repository.record_incident(connection, ledger_file_id, kind, detail)
 
 
 def _prepend(first: Record | None, rest: Iterator[Record]) -> Iterator[Record]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -21,6 +22,7 @@ from psycopg.types.json import Jsonb, set_json_loads
 from sqlalchemy.engine import Connection
 
 from ledgerstore.db.schema import hot_partition_name
+from ledgerstore.errors import PartitionGoneError
 from ledgerstore.summary import RecordSummary, SummaryBuilder
 from normalizer.record import RECORD_FIELDS, Record, trusted_record
 
@@ -39,10 +41,6 @@ _TYPES = (
     "text",
     "jsonb",
 )
-
-
-class PartitionGoneError(LookupError):
-    """The partition was dropped (its ledger was superseded) before it could be read."""
 
 
 def _driver(connection: Connection) -> psycopg.Connection[Any]:
@@ -176,6 +174,28 @@ def _copy_columnar(
             copy.write(batch)
     sha256, count, debit, credit = owned.canonical_digest()
     return RecordSummary(count=count, debit_total=debit, credit_total=credit, records_sha256=sha256)
+
+
+_TOTALS = "SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0) FROM {}"
+_SIZE = (
+    "SELECT count(*), coalesce(sum(pg_total_relation_size(inhrelid)), 0)"
+    " FROM pg_inherits WHERE inhparent = 'hot_records'::regclass"
+)
+
+
+def partition_totals(connection: Connection, ledger_file_id: int) -> tuple[int, Decimal, Decimal]:
+    """Row count and debit/credit totals of a ledger's partition (one aggregate query)."""
+    query = sql.SQL(_TOTALS).format(sql.Identifier(hot_partition_name(ledger_file_id)))
+    row = _driver(connection).execute(query).fetchone()
+    assert row is not None
+    return int(row[0]), Decimal(row[1]), Decimal(row[2])
+
+
+def hot_size(connection: Connection) -> tuple[int, int]:
+    """How many partitions the hot table has, and their total size in bytes."""
+    row = _driver(connection).execute(_SIZE).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 def lock_hot_ddl(connection: Connection) -> None:

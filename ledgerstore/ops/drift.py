@@ -14,12 +14,13 @@ from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from typing import Any
 
-from ledgerstore.artifacts import read_verified
+from ledgerstore.artifacts.io import read_verified
 from ledgerstore.errors import LedgerStoreError
-from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.objectstore.base import ObjectInfo
-from ledgerstore.reprocess import normalize_ledger
-from ledgerstore.store import LedgerStore
+from ledgerstore.ops.storage import Storage
+from ledgerstore.raw import normalize_stored
 from ledgerstore.summary import RecordSummary, summarize
 from normalizer import NormalizerError
 from normalizer.canonical import record_to_json
@@ -128,7 +129,7 @@ def compare(
     return differing, first
 
 
-def ledger_drift(store: LedgerStore, ledger: LedgerFile, *, keep: int = 3) -> LedgerDrift:
+def ledger_drift(store: Storage, ledger: LedgerFile, *, keep: int = 3) -> LedgerDrift:
     """Normalize one frozen ledger file again and compare it with its artifact."""
     assert ledger.artifact_key and ledger.artifact_sha256 and ledger.artifact_size is not None
     base = LedgerDrift(
@@ -145,7 +146,7 @@ def ledger_drift(store: LedgerStore, ledger: LedgerFile, *, keep: int = 3) -> Le
     except LedgerStoreError as exc:
         return replace(base, error=f"its artifact cannot be read ({exc}); run `ledgerstore verify`")
     try:
-        current = normalize_ledger(store.objects, ledger).records
+        current = normalize_stored(store.objects, ledger).records
     except (NormalizerError, LedgerStoreError) as exc:
         return replace(base, error=f"it would no longer normalize: {exc}")
     differing, first = compare(frozen, current, keep=keep)
@@ -155,7 +156,7 @@ def ledger_drift(store: LedgerStore, ledger: LedgerFile, *, keep: int = 3) -> Le
 
 
 def drift(
-    store: LedgerStore,
+    store: Storage,
     *,
     sample: int = 20,
     account: str | None = None,
@@ -163,7 +164,8 @@ def drift(
     keep: int = 3,
 ) -> DriftReport:
     """Compare a sample of frozen ledger files with what the current normalizer makes of them."""
-    candidates = store.ledgers(account=account, missing_artifact=False)
+    with store.engine.connect() as connection:
+        candidates = repository.search(connection, account=account, missing_artifact=False)
     report = DriftReport()
     for ledger in choose_sample(candidates, sample, seed):
         report.ledgers.append(ledger_drift(store, ledger, keep=keep))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
-from ledgerstore.ledger_files import LedgerFile
+from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.summary import SummaryBuilder
 from normalizer.record import RECORD_FIELDS, Record
 

@@ -1,0 +1,44 @@
+"""What an operation runs on: a database engine and an object store (and settings, to fan out).
+
+`LedgerStore` satisfies it, so callers hand over a store; operations never import the facade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.engine import Engine
+
+from ledgerstore.db.database import open_database
+from ledgerstore.objectstore import open_object_store
+from ledgerstore.objectstore.base import ObjectStore
+from ledgerstore.settings import Settings
+
+
+class Storage(Protocol):
+    """The engine and object store an operation reads and writes; `settings` when it has them."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def objects(self) -> ObjectStore: ...
+
+    @property
+    def settings(self) -> Settings | None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenedStorage:
+    """An engine and object store opened from settings (a backfill child process opens its own)."""
+
+    engine: Engine
+    objects: ObjectStore
+    settings: Settings | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> OpenedStorage:
+        engine = open_database(settings)
+        objects = open_object_store(settings.resolved_object_url, home=settings.home)
+        return cls(engine=engine, objects=objects, settings=settings)
