@@ -16,7 +16,9 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.engine import Engine
 
+from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import freeze_ledger
+from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.db.database import open_database
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.model import LedgerFile
@@ -45,11 +47,14 @@ class LedgerStore:
         objects: ObjectStore,
         settings: Settings | None = None,
         observer: RetrievalObserver | None = None,
+        codecs: CodecRegistry = DEFAULT_CODECS,
     ) -> None:
         self.engine = engine
         self.objects = objects
         self.settings = settings
-        self._retriever = Retriever(engine, objects, observer)
+        #: The artifact formats read, and the one written (`ledgerstore.artifacts.codec`).
+        self.codecs = codecs
+        self._retriever = Retriever(engine, objects, observer, codecs=codecs)
 
     def observe(self, observer: RetrievalObserver) -> None:
         """Report every read (tier, reprocess, integrity incident) to `observer` from now on."""
@@ -130,11 +135,11 @@ class LedgerStore:
 
     def process(self, ledger_file_id: int) -> LedgerFile:
         """Normalize, freeze and switch in an uploaded ledger file (idempotent)."""
-        return process_ledger(self.engine, self.objects, ledger_file_id)
+        return process_ledger(self.engine, self.objects, ledger_file_id, codecs=self.codecs)
 
     def freeze(self, ledger_file_id: int) -> tuple[LedgerFile, bool]:
         """Make sure a ledger file has an artifact; True when one was created now."""
-        return freeze_ledger(self.engine, self.objects, ledger_file_id)
+        return freeze_ledger(self.engine, self.objects, ledger_file_id, codecs=self.codecs)
 
     def register(self, manifest: str | os.PathLike[str]) -> RegisterSummary:
         """Register legacy uploads listed in a manifest, without processing them."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Connection, Engine
 
+from ledgerstore.artifacts.codec import CodecRegistry
+from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.artifacts.io import FrozenArtifact, freeze
 from ledgerstore.hot.partitions import stream_partition
 from ledgerstore.ledgers import repository
@@ -60,22 +62,33 @@ def ensure_artifact(
     source: RecordSource,
     *,
     keep_recorded: bool = False,
+    codecs: CodecRegistry = DEFAULT_CODECS,
 ) -> FrozenArtifact:
     """Freeze `source` as the ledger's artifact (write-once) and record it on the ledger row.
 
-    With `keep_recorded`, a row that already names an artifact is left as it is: a reader that
-    rewrites a missing object must not replace what the database vouches for. Raises
-    `ArtifactConflictError` when another artifact holds the key.
+    New artifacts are written in the registry's current format. With `keep_recorded`, a row that
+    already names an artifact is left as it is and the object is rewritten in the format recorded
+    there: a reader that repairs a missing object must not replace what the database vouches
+    for. Raises `ArtifactConflictError` when another artifact holds the key.
     """
-    frozen = freeze(objects, ledger.id, source.records)
-    if not (keep_recorded and ledger.has_artifact):
+    keep = keep_recorded and ledger.has_artifact
+    codec = codecs.codec(ledger.artifact_format) if keep else codecs.current
+    frozen = freeze(objects, ledger.id, source.records, codec)
+    if not keep:
         repository.record_artifact(
-            connection, ledger.id, frozen.info, frozen.summary, source.normalizer_version
+            connection,
+            ledger.id,
+            frozen.info,
+            frozen.summary,
+            source.normalizer_version,
+            format_version=frozen.format_version,
         )
     return frozen
 
 
-def freeze_ledger(engine: Engine, objects: ObjectStore, ledger_file_id: int) -> tuple[LedgerFile, bool]:
+def freeze_ledger(
+    engine: Engine, objects: ObjectStore, ledger_file_id: int, *, codecs: CodecRegistry = DEFAULT_CODECS
+) -> tuple[LedgerFile, bool]:
     """Give a ledger file an artifact if it has none (from hot rows, else by reprocessing raw).
 
     Returns the ledger and whether an artifact was created. Status is left as it is: a frozen
@@ -90,6 +103,6 @@ def freeze_ledger(engine: Engine, objects: ObjectStore, ledger_file_id: int) -> 
             source = from_hot(connection, ledger)
         else:
             source = normalized(normalize_stored(objects, ledger).records)
-        ensure_artifact(connection, objects, ledger, source)
+        ensure_artifact(connection, objects, ledger, source, codecs=codecs)
         connection.commit()
         return repository.get(connection, ledger_file_id), True

@@ -1,4 +1,4 @@
-"""The artifact format: gzip of a canonical JSON array of records, one record per line.
+"""Artifact format 1: gzip of a canonical JSON array of records, one record per line.
 
     [
     {"ledger_file_id":1,"row_number":2,...},
@@ -8,7 +8,8 @@
 Standard tools read it (`zcat f.json.gz | jq`), and it streams with bounded memory both ways.
 The bytes are canonical: same records, same bytes (canonical record JSON, gzip header with
 `mtime=0` and no file name, fixed compression level). Encoding and decoding are pure: no I/O
-beyond the streams handed in.
+beyond the streams handed in. Every artifact written before format versions were recorded is
+in this format: what it writes never changes (`fixtures/artifacts/` holds the proof).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
 from types import MappingProxyType
@@ -26,6 +26,9 @@ from typing import Any, BinaryIO, cast
 import orjson
 from isal import igzip, igzip_lib
 
+from ledgerstore.artifacts.codec import RecordBatch
+from ledgerstore.artifacts.keys import artifact_key
+from ledgerstore.errors import ArtifactFormatError
 from ledgerstore.summary import RecordSummary, SummaryBuilder
 from normalizer.canonical import record_to_json
 from normalizer.record import Record, RecordDraft
@@ -40,10 +43,6 @@ _GZIP_ERRORS: tuple[type[BaseException], ...] = (
     EOFError,
     cast(type[Exception], igzip_lib.IsalError),
 )
-
-
-class ArtifactFormatError(ValueError):
-    """The bytes are not a well-formed artifact (truncated, corrupt, or not ours)."""
 
 
 class _Sink(io.RawIOBase):
@@ -115,20 +114,6 @@ def encode_artifact(records: Iterable[Record]) -> tuple[bytes, RecordSummary]:
     data = b"".join(encoder.chunks())
     assert encoder.summary is not None
     return data, encoder.summary
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecordBatch:
-    """Consecutive records of an artifact, with their canonical JSON Lines and control totals.
-
-    `lines` are the records' canonical lines exactly as the artifact stores them (each with a
-    newline instead of the array's separating comma): what the records sha256 is computed over.
-    """
-
-    records: list[Record]
-    lines: bytes
-    debit_total: Decimal
-    credit_total: Decimal
 
 
 def decode_artifact(stream: BinaryIO) -> Iterator[Record]:
@@ -268,3 +253,21 @@ class _BatchDecoder:
 _ZERO = Decimal(0)
 _DEBIT = attrgetter("debit")
 _CREDIT = attrgetter("credit")
+
+
+class V1Codec:
+    """Format 1 behind the `ArtifactCodec` interface, at the key the specification fixes."""
+
+    version = 1
+
+    def key(self, ledger_file_id: int) -> str:
+        return artifact_key(ledger_file_id)
+
+    def writer(self, records: Iterable[Record]) -> ArtifactEncoder:
+        return ArtifactEncoder(records)
+
+    def batches(self, stream: BinaryIO) -> Iterator[RecordBatch]:
+        return decode_artifact_batches(stream)
+
+
+V1 = V1Codec()

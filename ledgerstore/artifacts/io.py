@@ -1,4 +1,8 @@
-"""Freezing record sets as write-once artifacts, and reading them back only when verified."""
+"""Freezing record sets as write-once artifacts, and reading them back only when verified.
+
+Each function takes the codec of the artifact's format version (default: format 1); callers
+find it in a `CodecRegistry` (`ledgerstore.artifacts.formats.DEFAULT_CODECS`).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,14 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, BinaryIO
 
-from ledgerstore.artifacts.format_v1 import ArtifactEncoder, ArtifactFormatError, decode_artifact_batches
-from ledgerstore.artifacts.keys import artifact_key
-from ledgerstore.errors import ArtifactConflictError, ArtifactIntegrityError, ObjectExistsError
+from ledgerstore.artifacts.codec import ArtifactCodec
+from ledgerstore.artifacts.format_v1 import V1
+from ledgerstore.errors import (
+    ArtifactConflictError,
+    ArtifactFormatError,
+    ArtifactIntegrityError,
+    ObjectExistsError,
+)
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore
 from ledgerstore.summary import RecordSummary, SummaryBuilder, summarize
 from normalizer.record import Record
@@ -28,10 +37,14 @@ class FrozenArtifact:
 
     info: ObjectInfo
     summary: RecordSummary
+    format_version: int
 
 
 def freeze(
-    store: ObjectStore, ledger_file_id: int, records: Callable[[], Iterable[Record]]
+    store: ObjectStore,
+    ledger_file_id: int,
+    records: Callable[[], Iterable[Record]],
+    codec: ArtifactCodec = V1,
 ) -> FrozenArtifact:
     """Write the ledger's artifact once; adopt an identical one that is already there.
 
@@ -39,14 +52,14 @@ def freeze(
     compared). An existing artifact with other records is never overwritten:
     `ArtifactConflictError`.
     """
-    key = artifact_key(ledger_file_id)
-    encoder = ArtifactEncoder(records())
+    key = codec.key(ledger_file_id)
+    encoder = codec.writer(records())
     try:
         info = store.put_once(key, encoder.chunks())
     except ObjectExistsError:
         # Our own earlier attempt (crashed before it was recorded), or a concurrent freezer.
         try:
-            existing = inspect_artifact(store, key)
+            existing = inspect_artifact(store, key, codec)
         except ArtifactFormatError as exc:
             raise ArtifactConflictError(ledger_file_id, key) from exc  # a damaged object holds the key
         ours = encoder.summary if encoder.summary is not None else summarize(records())
@@ -54,7 +67,7 @@ def freeze(
             raise ArtifactConflictError(ledger_file_id, key) from None
         return existing
     assert encoder.summary is not None
-    return FrozenArtifact(info=info, summary=encoder.summary)
+    return FrozenArtifact(info=info, summary=encoder.summary, format_version=codec.version)
 
 
 class _HashingReader(io.RawIOBase):
@@ -77,20 +90,24 @@ class _HashingReader(io.RawIOBase):
         return len(data)
 
 
-def inspect_artifact(store: ObjectStore, key: str) -> FrozenArtifact:
+def inspect_artifact(store: ObjectStore, key: str, codec: ArtifactCodec = V1) -> FrozenArtifact:
     """Read an artifact through once: its byte checksum and the summary of its records."""
     builder = SummaryBuilder()
     with store.open(key) as stream:
         reader = _HashingReader(stream)
-        for batch in decode_artifact_batches(reader):  # type: ignore[arg-type]
+        for batch in codec.batches(reader):  # type: ignore[arg-type]
             builder.add_lines(batch.lines, len(batch.records), batch.debit_total, batch.credit_total)
         reader.read()  # anything after the gzip member still counts toward the checksum
     info = ObjectInfo(key=key, size=reader.size, sha256=reader.sha256.hexdigest())
-    return FrozenArtifact(info=info, summary=builder.summary())
+    return FrozenArtifact(info=info, summary=builder.summary(), format_version=codec.version)
 
 
 def read_verified(
-    store: ObjectStore, ledger_file_id: int, expected: ObjectInfo, summary: RecordSummary | None
+    store: ObjectStore,
+    ledger_file_id: int,
+    expected: ObjectInfo,
+    summary: RecordSummary | None,
+    codec: ArtifactCodec = V1,
 ) -> Iterator[Record]:
     """The artifact's records, served only after its bytes match `expected` (size and sha256).
 
@@ -99,11 +116,15 @@ def read_verified(
     sha256 are checked again at the end against `summary`. Raises `ArtifactIntegrityError`.
     """
     # Batches are flattened in C: no Python frame is resumed per record.
-    return chain.from_iterable(_verified_batches(store, ledger_file_id, expected, summary))
+    return chain.from_iterable(_verified_batches(store, ledger_file_id, expected, summary, codec))
 
 
 def _verified_batches(
-    store: ObjectStore, ledger_file_id: int, expected: ObjectInfo, summary: RecordSummary | None
+    store: ObjectStore,
+    ledger_file_id: int,
+    expected: ObjectInfo,
+    summary: RecordSummary | None,
+    codec: ArtifactCodec,
 ) -> Iterator[list[Record]]:
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
         with store.open(expected.key) as stream:
@@ -121,7 +142,7 @@ def _verified_batches(
         try:
             # The bytes are verified: the stored lines are the records' canonical lines already,
             # so the records sha256 is taken over them as they stand, once, without re-encoding.
-            for batch in decode_artifact_batches(spool):  # type: ignore[arg-type]
+            for batch in codec.batches(spool):  # type: ignore[arg-type]
                 builder.add_lines(batch.lines, len(batch.records), batch.debit_total, batch.credit_total)
                 yield batch.records
         except ArtifactFormatError as exc:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     PrimaryKeyConstraint,
+    SmallInteger,
     Table,
     Text,
     UniqueConstraint,
@@ -75,6 +76,8 @@ ledger_files = Table(
     Column("artifact_key", Text),
     Column("artifact_sha256", CHAR(64)),
     Column("artifact_size", BigInteger),
+    #: The artifact's format version (`ledgerstore.artifacts.codec`); set with every artifact.
+    Column("artifact_format", SmallInteger),
     Column("error", Text),
     Column("processed_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
@@ -95,6 +98,7 @@ ledger_files = Table(
     ),
     CheckConstraint(f"artifact_sha256 {_SHA256}", name="artifact_sha256"),
     CheckConstraint("artifact_size >= 0", name="artifact_size"),
+    CheckConstraint("artifact_key IS NULL OR coalesce(artifact_format, 0) > 0", name="artifact_format"),
     CheckConstraint("(status = 'failed') = (error IS NOT NULL)", name="error_iff_failed"),
     CheckConstraint(
         "status NOT IN ('active', 'superseded') OR (record_count IS NOT NULL AND records_sha256 IS NOT NULL)",

@@ -35,6 +35,7 @@ class LedgerFile:
     artifact_key: str | None
     artifact_sha256: str | None
     artifact_size: int | None
+    artifact_format: int | None
     error: str | None
     processed_at: dt.datetime | None
 

@@ -157,6 +157,8 @@ def record_artifact(
     artifact: ObjectInfo,
     summary: RecordSummary,
     normalizer_version: str,
+    *,
+    format_version: int,
 ) -> None:
     """Store where the ledger's artifact is and what it holds (its summary is now authoritative)."""
     connection.execute(
@@ -166,6 +168,7 @@ def record_artifact(
             artifact_key=artifact.key,
             artifact_sha256=artifact.sha256,
             artifact_size=artifact.size,
+            artifact_format=format_version,
             record_count=summary.count,
             debit_total=summary.debit_total,
             credit_total=summary.credit_total,

@@ -13,7 +13,9 @@ import logging
 
 from sqlalchemy.engine import Connection, Engine
 
+from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, normalized
+from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.status import Status
@@ -25,7 +27,9 @@ from normalizer import NormalizerError
 log = logging.getLogger(__name__)
 
 
-def process_ledger(engine: Engine, objects: ObjectStore, ledger_file_id: int) -> LedgerFile:
+def process_ledger(
+    engine: Engine, objects: ObjectStore, ledger_file_id: int, *, codecs: CodecRegistry = DEFAULT_CODECS
+) -> LedgerFile:
     """Normalize, freeze and switch in one uploaded ledger file. Idempotent; safe to retry.
 
     A file that cannot be normalized is marked failed with the reason (its raw bytes stay, the
@@ -43,9 +47,9 @@ def process_ledger(engine: Engine, objects: ObjectStore, ledger_file_id: int) ->
             return repository.get(connection, ledger_file_id)
     records = result.records
     with engine.begin() as connection:
-        ensure_artifact(connection, objects, ledger, normalized(records))
+        ensure_artifact(connection, objects, ledger, normalized(records), codecs=codecs)
         _clear_failure(connection, ledger_file_id)
-    ledger = activate(engine, objects, ledger_file_id, records)
+    ledger = activate(engine, objects, ledger_file_id, records, codecs=codecs)
     log.info(
         "processed ledger file %s: %s",
         ledger_file_id,

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 
 from sqlalchemy.engine import Connection, Engine
 
+from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, from_hot
+from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.hot.partitions import (
     attach_partition,
     discard_staged,
@@ -33,7 +35,12 @@ from normalizer.record import Record
 
 
 def activate(
-    engine: Engine, objects: ObjectStore, ledger_file_id: int, records: Iterable[Record]
+    engine: Engine,
+    objects: ObjectStore,
+    ledger_file_id: int,
+    records: Iterable[Record],
+    *,
+    codecs: CodecRegistry = DEFAULT_CODECS,
 ) -> LedgerFile:
     """Switch the ledger in (or supersede it, if a newer upload is active). Returns its new state.
 
@@ -53,7 +60,7 @@ def activate(
             repository.set_status(connection, ledger_file_id, Status.SUPERSEDED)
         else:
             if current is not None:
-                _retire(connection, objects, current)
+                _retire(connection, objects, current, codecs)
             attach_partition(connection, staged)
             repository.set_status(connection, ledger_file_id, Status.ACTIVE)
         return repository.get(connection, ledger_file_id)
@@ -69,9 +76,9 @@ def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
         )
 
 
-def _retire(connection: Connection, objects: ObjectStore, current: LedgerFile) -> None:
+def _retire(connection: Connection, objects: ObjectStore, current: LedgerFile, codecs: CodecRegistry) -> None:
     """Supersede the active ledger; freeze it from its hot rows first if it has no artifact."""
     if not current.has_artifact:
-        ensure_artifact(connection, objects, current, from_hot(connection, current))
+        ensure_artifact(connection, objects, current, from_hot(connection, current), codecs=codecs)
     drop_partition(connection, current.id)
     repository.set_status(connection, current.id, Status.SUPERSEDED)

@@ -122,7 +122,7 @@ def freeze_one(store: Storage, ledger: LedgerFile) -> FileOutcome:
     """
     source: Source = "hot" if ledger.status == Status.ACTIVE else "reprocessed"
     try:
-        frozen, created = freeze_ledger(store.engine, store.objects, ledger.id)
+        frozen, created = freeze_ledger(store.engine, store.objects, ledger.id, codecs=store.codecs)
     except Exception as exc:
         if is_transient(exc):
             raise

@@ -142,7 +142,8 @@ def ledger_drift(store: Storage, ledger: LedgerFile, *, keep: int = 3) -> Ledger
     )
     expected = ObjectInfo(key=ledger.artifact_key, size=ledger.artifact_size, sha256=ledger.artifact_sha256)
     try:
-        frozen = list(read_verified(store.objects, ledger.id, expected, ledger.summary))
+        codec = store.codecs.codec(ledger.artifact_format)
+        frozen = list(read_verified(store.objects, ledger.id, expected, ledger.summary, codec))
     except LedgerStoreError as exc:
         return replace(base, error=f"its artifact cannot be read ({exc}); run `ledgerstore verify`")
     try:

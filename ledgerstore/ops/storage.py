@@ -1,4 +1,4 @@
-"""What an operation runs on: a database engine and an object store (and settings, to fan out).
+"""What an operation runs on: an engine, an object store, the artifact formats (and settings).
 
 `LedgerStore` satisfies it, so callers hand over a store; operations never import the facade.
 """
@@ -10,6 +10,8 @@ from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
+from ledgerstore.artifacts.codec import CodecRegistry
+from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.db.database import open_database
 from ledgerstore.objectstore import open_object_store
 from ledgerstore.objectstore.base import ObjectStore
@@ -28,6 +30,9 @@ class Storage(Protocol):
     @property
     def settings(self) -> Settings | None: ...
 
+    @property
+    def codecs(self) -> CodecRegistry: ...
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OpenedStorage:
@@ -36,6 +41,7 @@ class OpenedStorage:
     engine: Engine
     objects: ObjectStore
     settings: Settings | None = None
+    codecs: CodecRegistry = DEFAULT_CODECS
 
     @classmethod
     def open(cls, settings: Settings) -> OpenedStorage:

@@ -108,7 +108,9 @@ def check_artifact(store: Storage, ledger: LedgerFile) -> Discrepancy | None:
     """Read the ledger's artifact through once and compare it with the database row."""
     assert ledger.artifact_key is not None and ledger.summary is not None
     try:
-        found = inspect_artifact(store.objects, ledger.artifact_key)
+        found = inspect_artifact(
+            store.objects, ledger.artifact_key, store.codecs.codec(ledger.artifact_format)
+        )
     except ObjectNotFoundError:
         return _found(
             ledger, "artifact_missing", f"{ledger.artifact_key} does not exist in {store.objects.url}"
@@ -147,7 +149,10 @@ def check_hot(connection: Connection, ledger: LedgerFile, *, deep: bool) -> Disc
 
 
 def verify_store(
-    store: Storage, *, deep: bool = False, on_checked: Callable[[int], None] | None = None
+    store: Storage,
+    *,
+    deep: bool = False,
+    on_checked: Callable[[int], None] | None = None,
 ) -> VerifyReport:
     """Check every artifact and every active ledger's hot rows; record each new finding."""
     report = VerifyReport(deep=deep)

@@ -17,7 +17,9 @@ from collections.abc import Iterator
 
 from sqlalchemy.engine import Engine
 
+from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, normalized
+from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.artifacts.io import read_verified
 from ledgerstore.errors import (
     ArtifactConflictError,
@@ -47,10 +49,16 @@ class Retriever:
     """Serves the records of any ledger file ever uploaded, from the cheapest tier that has them."""
 
     def __init__(
-        self, engine: Engine, objects: ObjectStore, observer: RetrievalObserver | None = None
+        self,
+        engine: Engine,
+        objects: ObjectStore,
+        observer: RetrievalObserver | None = None,
+        *,
+        codecs: CodecRegistry = DEFAULT_CODECS,
     ) -> None:
         self._engine = engine
         self._objects = objects
+        self._codecs = codecs
         self.observer: RetrievalObserver = observer or NoObserver()
 
     def records(self, ledger_file_id: int) -> RecordSet:
@@ -110,7 +118,8 @@ class Retriever:
         expected = ObjectInfo(
             key=ledger.artifact_key, size=ledger.artifact_size, sha256=ledger.artifact_sha256
         )
-        stream = read_verified(self._objects, ledger.id, expected, ledger.summary)
+        codec = self._codecs.codec(ledger.artifact_format)
+        stream = read_verified(self._objects, ledger.id, expected, ledger.summary, codec)
         try:
             first = next(stream, None)  # the checksum is verified before the first record
         except (ArtifactIntegrityError, ObjectNotFoundError) as exc:
@@ -145,7 +154,12 @@ class Retriever:
         try:
             with self._engine.begin() as connection:
                 frozen = ensure_artifact(
-                    connection, self._objects, ledger, normalized(records), keep_recorded=True
+                    connection,
+                    self._objects,
+                    ledger,
+                    normalized(records),
+                    keep_recorded=True,
+                    codecs=self._codecs,
                 )
         except ArtifactConflictError as exc:
             # A damaged artifact holds the key; write-once forbids replacing it. Serve the fresh

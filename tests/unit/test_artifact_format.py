@@ -16,13 +16,12 @@ from hypothesis import strategies as st
 from ledgerstore.artifacts import format_v1 as artifact_format
 from ledgerstore.artifacts.format_v1 import (
     ArtifactEncoder,
-    ArtifactFormatError,
     decode_artifact,
     decode_artifact_batches,
     encode_artifact,
 )
 from ledgerstore.artifacts.io import read_verified
-from ledgerstore.errors import ArtifactIntegrityError
+from ledgerstore.errors import ArtifactFormatError, ArtifactIntegrityError
 from ledgerstore.objectstore.base import ObjectInfo
 from ledgerstore.objectstore.memory import MemoryStore
 from ledgerstore.summary import RecordSummary, summarize
