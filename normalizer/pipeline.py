@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from normalizer.checks import run_record_checks
+from normalizer.checks import run_record_checks, undecided_notes
 from normalizer.errors import NormalizerError, ProfileError
 from normalizer.mapping import ColumnMap, build_column_map
 from normalizer.profiles.detect import detect_profile
@@ -249,38 +249,6 @@ def _normalize_table(
         checks=tuple(checks),
         normalizer_version=NORMALIZER_VERSION,
     )
-
-
-def undecided_notes(detected: dict[str, Detected], columns: ColumnMap) -> list[Issue]:
-    """File-level notes when the whole column could not settle the date order or decimal mark."""
-    notes = []
-    order = detected.get("date_order")
-    if order is not None and order.source == "detected" and order.value is not None and order.confidence < 1:
-        notes.append(
-            Issue(
-                row=None,
-                column=columns.names[columns.columns("posted_on")[0]],
-                raw=None,
-                message=f"the date order is ambiguous (no day above 12 in the column); read as "
-                f"{order.value}. Give the date order with a profile if that is wrong",
-                severity="warning",
-                code="ambiguous-date-order",
-            )
-        )
-    mark = detected.get("decimal_mark")
-    if mark is not None and mark.source == "detected" and mark.value is None and mark.confidence < 1:
-        notes.append(
-            Issue(
-                row=None,
-                column=None,
-                raw=None,
-                message="the decimal mark could not be decided from the amounts; values that read two ways "
-                "are reported. Give the decimal mark with a profile",
-                severity="warning",
-                code="ambiguous-decimal-mark",
-            )
-        )
-    return notes
 
 
 def _anchor(columns: ColumnMap, blocks: BlockRules) -> int | None:

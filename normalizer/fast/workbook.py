@@ -31,15 +31,15 @@ import pyarrow.compute as pc
 import python_calamine
 
 from normalizer.errors import NormalizerError
-from normalizer.fast.delimited import (
-    _WHITESPACE,
-    _amounts,
-    _NotSure,
-    _require,
-    _require_no_headers,
-    _require_no_totals,
-    _require_simple,
+from normalizer.fast.common import (
+    WHITESPACE,
+    NotSure,
+    column_amounts,
     finish,
+    require,
+    require_no_headers,
+    require_no_totals,
+    require_simple,
 )
 from normalizer.mapping import ColumnMap, build_column_map, normalize_header
 from normalizer.readers.cells import convert_row
@@ -75,7 +75,7 @@ def normalize_workbook(
     try:
         with _collector_paused():
             return _normalize(data, profile_detected, fiscal_year, ledger_file_id)
-    except (_NotSure, NormalizerError, pa.ArrowException, python_calamine.CalamineError):
+    except (NotSure, NormalizerError, pa.ArrowException, python_calamine.CalamineError):
         return None
 
 
@@ -87,23 +87,23 @@ def _normalize(
     check_package(data, limits)
     sheet_name, first_row, values = _sheet_values(data, limits)
     width = len(values[0])
-    _require(all(len(row) == width for row in values))
+    require(all(len(row) == width for row in values))
     head = [
         Row(number=first_row + i + 1, cells=convert_row(row)) for i, row in enumerate(values[:_HEAD_ROWS])
     ]
     table = build_table(head, None, {})
     columns = build_column_map(table.headers, None)
-    _require(len(table.headers) == width)
-    _require_simple(columns)
-    _require(not index_columns(table.headers, table.rows))
+    require(len(table.headers) == width)
+    require_simple(columns)
+    require(not index_columns(table.headers, table.rows))
     amount_cols = [c for n in _AMOUNT_FIELDS for c in columns.columns(n)]
     # Amount cells' texts below are exact numbers, not `cell_text`: a header key with digits
     # could fold to one, which the header check only sees through `cell_text`.
-    _require(not any(ch.isdigit() for c in amount_cols for ch in normalize_header(table.headers[c])))
+    require(not any(ch.isdigit() for c in amount_cols for ch in normalize_header(table.headers[c])))
 
     start = len(table.preamble) + 1
     body = list(zip(*values[start:], strict=True))  # one tuple of values per column
-    _require(bool(body) and bool(body[0]))
+    require(bool(body) and bool(body[0]))
     cells = [
         _amount_text(column) if i in amount_cols else _column_text(column) for i, column in enumerate(body)
     ]
@@ -113,7 +113,7 @@ def _normalize(
     if kept is not None:
         cells = [pc.filter(column, kept) for column in cells]
         numbers = pc.filter(numbers, kept)
-        _require(len(numbers) > 0)
+        require(len(numbers) > 0)
     posted = columns.columns("posted_on")
     dates = _dates(body[posted[0]], kept, fiscal_year) if posted else None
 
@@ -132,24 +132,24 @@ def _sheet_values(data: bytes, limits: Limits) -> tuple[str, int, list[list[Any]
         names = [sheet.name for sheet in metadata]
         is_data = [sheet.typ != python_calamine.SheetTypeEnum.ChartSheet for sheet in metadata]
         chosen = chosen_sheets(names, is_data, None)
-        _require(len(chosen) == 1)
+        require(len(chosen) == 1)
         sheet = workbook.get_sheet_by_name(names[chosen[0]])
         start = sheet.start
         if start is None:
-            raise _NotSure
+            raise NotSure
         first_row, first_column = start
         check_rows(first_row + sheet.height, limits, what="a sheet has cells in")
         check_columns(first_column + sheet.width, limits, where="a sheet")
-        _require(first_column == 0)
+        require(first_column == 0)
         values = sheet.to_python(skip_empty_area=True)
-    _require(bool(values) and bool(values[0]))
+    require(bool(values) and bool(values[0]))
     return names[chosen[0]], first_row, values
 
 
 def _column_text(column: Sequence[Any]) -> pa.Array:
     """`cell_text` of each cell the reader would make of these parser values."""
     kinds = set(map(type, column))
-    _require(bool not in kinds)
+    require(bool not in kinds)
     if kinds == {str}:
         texts = pa.array(column, pa.string())
     else:
@@ -160,20 +160,20 @@ def _column_text(column: Sequence[Any]) -> pa.Array:
             for value in dict.fromkeys(column)
         }
         texts = pa.array(list(map(known.__getitem__, column)), pa.string())
-    _require(not pc.any(pc.match_substring(texts, "\x00")).as_py())
-    return pc.utf8_trim(texts, characters=_WHITESPACE)
+    require(not pc.any(pc.match_substring(texts, "\x00")).as_py())
+    return pc.utf8_trim(texts, characters=WHITESPACE)
 
 
 def _amount_text(column: Sequence[Any]) -> pa.Array:
     """Exact decimal text of each number cell ("" for a blank one): the shortest repr of a
     float is the text `convert_row` makes its Decimal from; any other cell declines."""
     kinds = set(map(type, column))
-    _require(kinds <= {str, float, int})
+    require(kinds <= {str, float, int})
     if str in kinds:
-        _require(all(not value.strip() for value in column if type(value) is str))
+        require(all(not value.strip() for value in column if type(value) is str))
     texts = pa.array(["" if type(value) is str else repr(value) for value in column], pa.string())
     # exponents, infinities and NaN ("1e+16", "inf", "nan") are not plain digits
-    _require(not pc.any(pc.match_substring_regex(texts, "[^0-9.-]")).as_py())
+    require(not pc.any(pc.match_substring_regex(texts, "[^0-9.-]")).as_py())
     return texts
 
 
@@ -186,12 +186,12 @@ def _require_same_start(cells: list[pa.Array], table: Table, amount_cols: set[in
         ours = column.slice(0, len(sample)).to_pylist()
         theirs = [row.cells[i] for row in sample]
         if i in amount_cols:
-            _require(
+            require(
                 [Decimal(t) if t else "" for t in ours]
                 == [c if not isinstance(c, str) else "" for c in theirs]
             )
         else:
-            _require(ours == [cell_text(c) for c in theirs])
+            require(ours == [cell_text(c) for c in theirs])
 
 
 def _not_blank(cells: list[pa.Array]) -> pa.Array | None:
@@ -210,7 +210,7 @@ def _dates(
     """The date column parsed as `LineBuilder` does, and the date order decided on its texts."""
     distinct = list(dict.fromkeys(column))
     order = infer_date_order([v for v in distinct if type(v) is str and v.strip()])
-    _require(all(type(v) is not bool for v in distinct))
+    require(all(type(v) is not bool for v in distinct))
     parsed: dict[Any, Any] = {}
     for value in distinct:
         if type(value) is str and not value.strip():
@@ -218,7 +218,7 @@ def _dates(
             continue
         cell = value if type(value) is str else convert_row([value])[0]
         result = parse_date(cell, order=order.value, default_year=fiscal_year)
-        _require(result.error is None and result.value is not None)
+        require(result.error is None and result.value is not None)
         parsed[value] = result.value
     days = pa.array([parsed[v] for v in column], pa.date32())
     return (days if kept is None else pc.filter(days, kept)), order
@@ -238,12 +238,12 @@ def _build(  # noqa: PLR0917
     amount_cols = [c for n in _AMOUNT_FIELDS for c in columns.columns(n)]
     filled = [pc.not_equal(cells[c], "") for c in amount_cols]
     any_amount = filled[0] if len(filled) == 1 else pc.or_(filled[0], filled[1])
-    _require(bool(pc.all(any_amount).as_py()))
+    require(bool(pc.all(any_amount).as_py()))
     # Number cells say nothing about a decimal mark: what `infer_decimal_mark` gives for them.
     detected["decimal_mark"] = infer_decimal_mark([])
-    _require(not pc.any(pc.equal(cells[0], "")).as_py())
-    _require_no_headers(cells, table.headers, set(amount_cols))
-    _require_no_totals(cells[0], 0 in amount_cols)
+    require(not pc.any(pc.equal(cells[0], "")).as_py())
+    require_no_headers(cells, table.headers, set(amount_cols))
+    require_no_totals(cells[0], 0 in amount_cols)
     if dates is None:
         posted_on, detected["date_order"] = pa.nulls(count, pa.date32()), infer_date_order([])
     else:
@@ -251,9 +251,9 @@ def _build(  # noqa: PLR0917
     if fiscal_year is not None:
         detected["year"] = Detected(value=fiscal_year, confidence=1.0, source="override")
     anchor = (columns.columns("journal") or columns.columns("posted_on"))[:1]
-    _require(not anchor or not pc.any(pc.equal(cells[anchor[0]], "")).as_py())
+    require(not anchor or not pc.any(pc.equal(cells[anchor[0]], "")).as_py())
     detected["inherit"] = Detected(value=[], confidence=1.0, source="detected")
-    debit, credit = _amounts(cells, columns, ".")
+    debit, credit = column_amounts(cells, columns, ".")
     return finish(
         cells,
         columns,

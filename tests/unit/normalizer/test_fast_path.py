@@ -167,6 +167,6 @@ def test_property_random_ledgers_normalize_the_same_both_ways(
 
 
 def test_trimmed_whitespace_is_what_str_strip_strips() -> None:
-    from normalizer.fast.delimited import _WHITESPACE
+    from normalizer.fast.common import WHITESPACE as _WHITESPACE
 
     assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == _WHITESPACE
