@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import orjson
 
@@ -126,3 +127,50 @@ def records_sha256(records: Iterable[Record]) -> str:
 def decimal_to_json(value: Decimal) -> str:
     """Decimals travel as strings in JSON, in plain notation (never `1E-7`)."""
     return format(value, "f")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CanonicalBatch:
+    """Canonical JSON Lines of consecutive records (each line ends in a newline), and their sums."""
+
+    lines: memoryview
+    count: int
+    debit_total: Decimal
+    credit_total: Decimal
+
+
+@runtime_checkable
+class CanonicalRecords(Protocol):
+    """Records that give their canonical bytes in batches, without building a `Record` each.
+
+    The columnar path's results (`normalizer.fast.records.ColumnRecords`) implement it; artifacts
+    and hot loads use it when a record set offers it, and iterate `Record`s otherwise. Every
+    value is in canonical form, so storage encodes it without re-checking.
+    """
+
+    @property
+    def ledger_file_id(self) -> int | None: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Record]: ...
+
+    def with_ledger_file_id(self, ledger_file_id: int | None) -> CanonicalRecords:
+        """The same records, owned by `ledger_file_id`."""
+        ...
+
+    def canonical_batches(self) -> Iterator[CanonicalBatch]:
+        """Canonical JSON Lines of the records, a batch at a time."""
+        ...
+
+    def canonical_digest(self) -> tuple[str, int, Decimal, Decimal]:
+        """(records sha256, count, debit total, credit total) of the whole set."""
+        ...
+
+    def text_columns(self, start: int, stop: int) -> Sequence[Any]:
+        """Rows [start, stop) as one text column per field, in `RECORD_FIELDS` order.
+
+        Each is a pyarrow string array (or one value for the whole batch): canonical amounts,
+        ISO dates (null when absent), the attributes as canonical JSON objects.
+        """
+        ...

@@ -7,23 +7,50 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
+
+#: What a field holds, which fixes its Python type, its JSON form, its COPY form and its column:
+#: id        int (None only before the record is stored)   JSON number   bigint
+#: integer   int                                           JSON number   integer
+#: date      datetime.date or None                         ISO string    date
+#: text      str                                           JSON string   text
+#: money     canonical non-negative Decimal                JSON string   numeric
+#: mapping   str -> str, sorted by key in JSON             JSON object   jsonb
+FieldKind = Literal["id", "integer", "date", "text", "money", "mapping"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordField:
+    """One field of the record: its name, what it holds, and whether storage may leave it null."""
+
+    name: str
+    kind: FieldKind
+    nullable: bool = False
+
+
+#: The one declaration of the record. Its order is the field order everywhere: the `Record`
+#: class, canonical JSON (artifacts, JSON Lines, checksums), COPY rows and the hot table's
+#: columns (`ledgerstore.db.schema` and `ledgerstore.hot` derive theirs from it; tests check
+#: that `Record`, the canonical encoder and the migrated table agree with it).
+RECORD_SCHEMA: tuple[RecordField, ...] = (
+    RecordField(name="ledger_file_id", kind="id"),
+    RecordField(name="row_number", kind="integer"),
+    RecordField(name="posted_on", kind="date", nullable=True),
+    RecordField(name="account", kind="text"),
+    RecordField(name="account_name", kind="text"),
+    RecordField(name="description", kind="text"),
+    RecordField(name="reference", kind="text"),
+    RecordField(name="journal", kind="text"),
+    RecordField(name="debit", kind="money"),
+    RecordField(name="credit", kind="money"),
+    RecordField(name="currency", kind="text"),
+    RecordField(name="attributes", kind="mapping"),
+)
 
 #: Field order of a record everywhere: hot table, artifacts, JSON Lines, CSV, Python API.
-RECORD_FIELDS: tuple[str, ...] = (
-    "ledger_file_id",
-    "row_number",
-    "posted_on",
-    "account",
-    "account_name",
-    "description",
-    "reference",
-    "journal",
-    "debit",
-    "credit",
-    "currency",
-    "attributes",
-)
+RECORD_FIELDS: tuple[str, ...] = tuple(spec.name for spec in RECORD_SCHEMA)
+#: The money fields (checked non-negative and canonical on every `Record`).
+MONEY_FIELDS: tuple[str, ...] = tuple(spec.name for spec in RECORD_SCHEMA if spec.kind == "money")
 
 _ZERO = Decimal(0)
 _TWO_PLACES = Decimal("0.01")
@@ -73,7 +100,7 @@ class Record:
     attributes: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("debit", "credit"):
+        for name in MONEY_FIELDS:
             value = getattr(self, name)
             amount = canonical_amount(value)
             if amount < 0:

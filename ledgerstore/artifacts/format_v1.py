@@ -30,7 +30,7 @@ from ledgerstore.artifacts.codec import RecordBatch
 from ledgerstore.artifacts.keys import artifact_key
 from ledgerstore.errors import ArtifactFormatError
 from ledgerstore.summary import RecordSummary, SummaryBuilder
-from normalizer.canonical import record_to_json
+from normalizer.canonical import CanonicalRecords, record_to_json
 from normalizer.record import Record, RecordDraft
 
 #: isal level 1: ~9x faster than zlib level 9 for ~1.4x the size (see docs/performance).
@@ -84,10 +84,9 @@ class ArtifactEncoder:
         ) as gz:
             gz.write(b"[\n")
             separator = b""
-            batches = getattr(self._records, "canonical_batches", None)
-            if batches is not None:
+            if isinstance(self._records, CanonicalRecords):
                 # Columnar records (normalizer.fast): canonical lines a batch at a time, no Record built.
-                for batch in batches():
+                for batch in self._records.canonical_batches():
                     builder.add_lines(batch.lines, batch.count, batch.debit_total, batch.credit_total)
                     body = batch.lines.tobytes().replace(b"\n", b",\n")
                     gz.write(separator)

@@ -11,6 +11,8 @@ part of the declared schema.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -31,8 +33,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import CHAR, JSONB
+from sqlalchemy.types import TypeEngine
 
 from ledgerstore.ledgers.status import Status
+from normalizer.record import RECORD_SCHEMA
 
 metadata = MetaData(
     naming_convention={
@@ -130,21 +134,20 @@ upload_sequences = Table(
     CheckConstraint("last_sequence > 0", name="last_sequence"),
 )
 
+#: The column type of each record field kind (`normalizer.record.RECORD_SCHEMA`).
+_RECORD_COLUMN_TYPES: dict[str, type[TypeEngine[Any]]] = {
+    "id": BigInteger,
+    "integer": Integer,
+    "date": Date,
+    "text": Text,
+    "money": Numeric,
+    "mapping": JSONB,
+}
+
 hot_records = Table(
     "hot_records",
     metadata,
-    Column("ledger_file_id", BigInteger, nullable=False),
-    Column("row_number", Integer, nullable=False),
-    Column("posted_on", Date),
-    Column("account", Text, nullable=False),
-    Column("account_name", Text, nullable=False),
-    Column("description", Text, nullable=False),
-    Column("reference", Text, nullable=False),
-    Column("journal", Text, nullable=False),
-    Column("debit", Numeric, nullable=False),
-    Column("credit", Numeric, nullable=False),
-    Column("currency", Text, nullable=False),
-    Column("attributes", JSONB, nullable=False),
+    *(Column(spec.name, _RECORD_COLUMN_TYPES[spec.kind], nullable=spec.nullable) for spec in RECORD_SCHEMA),
     PrimaryKeyConstraint("ledger_file_id", "row_number"),
     CheckConstraint("row_number > 0", name="row_number"),
     CheckConstraint("debit >= 0", name="debit"),

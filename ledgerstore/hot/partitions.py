@@ -1,8 +1,9 @@
 """Hot rows: one PostgreSQL partition of `hot_records` per active ledger file.
 
-Loading stages the partition as a standalone table (COPY in binary, then its primary key) without
-touching the parent, then attaches it under one global advisory lock: concurrent switches queue
-for the short DDL tail instead of deadlocking on the parent table's locks. Removing a ledger's hot rows
+Loading stages the partition as a standalone table (COPY, `ledgerstore.hot.copy`, then its
+primary key) without touching the parent, then attaches it under one global advisory lock:
+concurrent switches queue for the short DDL tail instead of deadlocking on the parent table's
+locks. Removing a ledger's hot rows
 drops its partition: constant time, no dead tuples, so the hot table never grows with history.
 Every function takes a SQLAlchemy `Connection` inside the caller's transaction.
 """
@@ -18,29 +19,14 @@ from typing import Any
 import orjson
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb, set_json_loads
+from psycopg.types.json import set_json_loads
 from sqlalchemy.engine import Connection
 
 from ledgerstore.db.schema import hot_partition_name
 from ledgerstore.errors import PartitionGoneError
-from ledgerstore.summary import RecordSummary, SummaryBuilder
-from normalizer.record import RECORD_FIELDS, Record, trusted_record
-
-_COLUMNS = sql.SQL(", ").join(sql.Identifier(name) for name in RECORD_FIELDS)
-_TYPES = (
-    "bigint",
-    "integer",
-    "date",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "numeric",
-    "numeric",
-    "text",
-    "jsonb",
-)
+from ledgerstore.hot.copy import COLUMNS, TYPES, copy_records
+from ledgerstore.summary import RecordSummary
+from normalizer.record import Record, trusted_record
 
 
 def _driver(connection: Connection) -> psycopg.Connection[Any]:
@@ -61,7 +47,7 @@ def partition_exists(connection: Connection, ledger_file_id: int) -> bool:
 #: of deadlocking on the parent's lock upgrades.
 HOT_DDL_LOCK_KEY = int.from_bytes(b"LEDGHOTD", "big") - 2**63
 
-_PARENT_COLUMNS = """
+_PARENTCOLUMNS = """
 SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
 FROM pg_attribute a
 WHERE a.attrelid = 'hot_records'::regclass AND a.attnum > 0 AND NOT a.attisdropped
@@ -86,7 +72,7 @@ def _staging_ddl(driver: psycopg.Connection[Any], table: sql.Identifier) -> sql.
         sql.SQL("{} {}{}").format(
             sql.Identifier(name), sql.SQL(type_name), sql.SQL(" NOT NULL" if not_null else "")
         )
-        for name, type_name, not_null in driver.execute(_PARENT_COLUMNS).fetchall()
+        for name, type_name, not_null in driver.execute(_PARENTCOLUMNS).fetchall()
     ]
     parts += [
         sql.SQL("CONSTRAINT {} {}").format(sql.Identifier(name), sql.SQL(definition))
@@ -121,10 +107,7 @@ def stage_partition(
     table = sql.Identifier(table_name)
     driver = _driver(connection)
     driver.execute(_staging_ddl(driver, table))
-    if hasattr(records, "copy_text_batches"):
-        summary = _copy_columnar(driver, table, ledger_file_id, records)
-    else:
-        summary = _copy_records(driver, table, ledger_file_id, records)
+    summary = copy_records(driver, table, ledger_file_id, records)
     # The CHECK lets ATTACH skip scanning the rows for the partition bound.
     bound = sql.Identifier(f"{table_name}_bound")
     pkey = sql.Identifier(f"{table_name}_pkey")
@@ -138,42 +121,6 @@ def stage_partition(
         )
     )
     return StagedPartition(ledger_file_id=ledger_file_id, table=table_name, summary=summary)
-
-
-def _copy_records(
-    driver: psycopg.Connection[Any], table: sql.Identifier, ledger_file_id: int, records: Iterable[Record]
-) -> RecordSummary:
-    builder = SummaryBuilder()
-    copy_in = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(table, _COLUMNS)
-    with driver.cursor() as cursor, cursor.copy(copy_in) as copy:
-        copy.set_types(list(_TYPES))
-        for record in records:
-            owned = (
-                record
-                if record.ledger_file_id == ledger_file_id
-                else record.with_ledger_file_id(ledger_file_id)
-            )
-            builder.add(owned)
-            copy.write_row(_row(owned))
-    return builder.summary()
-
-
-def _copy_columnar(
-    driver: psycopg.Connection[Any], table: sql.Identifier, ledger_file_id: int, records: Any
-) -> RecordSummary:
-    """Columnar records (`normalizer.fast`): COPY text rows built column by column, no Record built.
-
-    The summary comes from the records' canonical lines (computed once, shared with the artifact).
-    """
-    owned = (
-        records if records.ledger_file_id == ledger_file_id else records.with_ledger_file_id(ledger_file_id)
-    )
-    copy_in = sql.SQL("COPY {} ({}) FROM STDIN").format(table, _COLUMNS)
-    with driver.cursor() as cursor, cursor.copy(copy_in) as copy:
-        for batch in owned.copy_text_batches():
-            copy.write(batch)
-    sha256, count, debit, credit = owned.canonical_digest()
-    return RecordSummary(count=count, debit_total=debit, credit_total=credit, records_sha256=sha256)
 
 
 _TOTALS = "SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0) FROM {}"
@@ -236,23 +183,6 @@ def load_partition(connection: Connection, ledger_file_id: int, records: Iterabl
     return staged.summary
 
 
-def _row(record: Record) -> tuple[Any, ...]:
-    return (
-        record.ledger_file_id,
-        record.row_number,
-        record.posted_on,
-        record.account,
-        record.account_name,
-        record.description,
-        record.reference,
-        record.journal,
-        record.debit,
-        record.credit,
-        record.currency,
-        Jsonb(dict(record.attributes)),
-    )
-
-
 def drop_partition(connection: Connection, ledger_file_id: int) -> None:
     """Remove the ledger's hot rows (drops its partition; a no-op when it has none).
 
@@ -273,11 +203,11 @@ def stream_partition(connection: Connection, ledger_file_id: int) -> Iterator[Re
     driver = _driver(connection)
     set_json_loads(orjson.loads, driver)
     query = sql.SQL("COPY (SELECT {} FROM {} ORDER BY row_number) TO STDOUT (FORMAT BINARY)").format(
-        _COLUMNS, table
+        COLUMNS, table
     )
     try:
         with driver.cursor() as cursor, cursor.copy(query) as copy:
-            copy.set_types(list(_TYPES))
+            copy.set_types(list(TYPES))
             # Hot rows were written from canonical records (numeric keeps their scale): no re-checks.
             for row in copy.rows():
                 yield trusted_record(*row)

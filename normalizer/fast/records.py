@@ -1,10 +1,11 @@
 """`ColumnRecords`: the records of a columnar normalize, kept as Arrow columns.
 
 It is an ordinary `Sequence[Record]` (`len`, indexing, slicing, iteration, equality with any
-sequence of records), but its two big consumers never build a `Record`: `canonical_batches`
-gives the canonical JSON Lines bytes (artifact, records sha256) and `copy_text_batches` the rows
-in PostgreSQL's COPY text format (hot table), both computed column by column. The bytes are the
-same as `record_to_json` gives for each record (the tests compare them).
+sequence of records) and a `normalizer.canonical.CanonicalRecords`: its big consumers never
+build a `Record`. `canonical_batches` gives the canonical JSON Lines bytes (artifact, records
+sha256) and `text_columns` each field as a column of canonical text (storage builds its COPY
+rows from them), both computed column by column. The bytes are the same as `record_to_json`
+gives for each record (the tests compare them).
 """
 
 from __future__ import annotations
@@ -20,22 +21,13 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from normalizer.canonical import CanonicalBatch
+from normalizer.fast.arrow import combined, joined
 from normalizer.record import Record, trusted_record
 
 _BATCH_ROWS = 65_536
 _TEXT_FIELDS = ("account", "account_name", "description", "reference", "journal")
 _NEEDS_JSON_ESCAPE = r'["\\\x00-\x1f]'
-_NEEDS_COPY_ESCAPE = r"[\\\x00-\x1f\x7f]"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CanonicalBatch:
-    """Canonical JSON Lines of consecutive records (each line ends in a newline), and their sums."""
-
-    lines: memoryview
-    count: int
-    debit_total: Decimal
-    credit_total: Decimal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,7 +142,7 @@ class ColumnRecords(Sequence[Record]):
 
     def column(self, name: str) -> pa.Array:
         """One field's column (row_number, posted_on, a text field, currency or an attribute)."""
-        return _combined(self._columns.column(name))
+        return combined(self._columns.column(name))
 
     def with_ledger_file_id(self, ledger_file_id: int | None) -> ColumnRecords:
         """The same records, owned by `ledger_file_id` (the columns are shared, not copied)."""
@@ -215,7 +207,7 @@ class ColumnRecords(Sequence[Record]):
         for start in range(0, len(self), rows):
             stop = min(len(self), start + rows)
             batch = CanonicalBatch(
-                lines=_joined(self._json_lines(start, stop)),
+                lines=joined(self._json_lines(start, stop)),
                 count=stop - start,
                 debit_total=self.debit.total(start, stop),
                 credit_total=self.credit.total(start, stop),
@@ -258,14 +250,14 @@ class ColumnRecords(Sequence[Record]):
             self._attributes_json(table),
             "}\n",
         ]
-        return pc.binary_join_element_wise(*[_combined(p) for p in parts], "")
+        return pc.binary_join_element_wise(*[combined(p) for p in parts], "")
 
     def _attributes_json(self, table: pa.Table) -> pa.Array:
         names = self._attribute_names()
         # orjson's OPT_SORT_KEYS orders keys by their UTF-8 bytes.
         fragments = []
         for name in sorted(names, key=lambda n: n.encode()):
-            values = _combined(table.column(name))
+            values = combined(table.column(name))
             key = "," + orjson.dumps(name).decode() + ":"
             fragment = pc.binary_join_element_wise(key, _json_string(values), "")
             fragments.append(pc.if_else(pc.equal(values, ""), "", fragment))
@@ -275,49 +267,25 @@ class ColumnRecords(Sequence[Record]):
         # every fragment starts with a comma; the first one's goes
         return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, start=1), "}", "")
 
-    def copy_text_batches(self, rows: int = _BATCH_ROWS) -> Iterator[memoryview]:
-        """The records as PostgreSQL COPY text rows (columns in `RECORD_FIELDS` order)."""
-        lfid = "\\N" if self._ledger_file_id is None else str(self._ledger_file_id)
-        for start in range(0, len(self), rows):
-            stop = min(len(self), start + rows)
-            count = stop - start
-            table = self._columns.slice(start, count)
-            dates = pc.fill_null(pc.cast(table.column("posted_on"), pa.string()), "\\N")
-            parts: list[Any] = [lfid, pc.cast(table.column("row_number"), pa.string()), dates]
-            parts += [_copy_text(table.column(name)) for name in _TEXT_FIELDS]
-            parts += [
-                self._text("debit").slice(start, count),
-                self._text("credit").slice(start, count),
-                _copy_text(table.column("currency")),
-                _copy_text(self._attributes_json(table)),
-            ]
-            line = pc.binary_join_element_wise(*[_combined(p) for p in parts], "\t")
-            yield _joined(pc.binary_join_element_wise(line, "\n", ""))
-
-
-def _combined(value: Any) -> Any:
-    if isinstance(value, pa.ChunkedArray):
-        return value.combine_chunks()
-    if isinstance(value, bytes):
-        return value.decode()
-    return value
-
-
-def _joined(lines: pa.Array) -> memoryview:
-    """The concatenated bytes of a string array (no copy: its data buffer, offset to offset)."""
-    lines = _combined(lines)
-    offsets = lines.buffers()[1]
-    data = lines.buffers()[2]
-    bounds = memoryview(offsets).cast("i")
-    first, last = bounds[lines.offset], bounds[lines.offset + len(lines)]
-    if data is None:
-        return memoryview(b"")
-    return memoryview(data)[first:last]
+    def text_columns(self, start: int, stop: int) -> tuple[Any, ...]:
+        """Rows [start, stop) as canonical text, one column per field (`CanonicalRecords`)."""
+        count = stop - start
+        table = self._columns.slice(start, count)
+        return (
+            None if self._ledger_file_id is None else str(self._ledger_file_id),
+            pc.cast(table.column("row_number"), pa.string()),
+            pc.cast(table.column("posted_on"), pa.string()),
+            *(table.column(name) for name in _TEXT_FIELDS),
+            self._text("debit").slice(start, count),
+            self._text("credit").slice(start, count),
+            table.column("currency"),
+            self._attributes_json(table),
+        )
 
 
 def _json_string(values: Any) -> pa.Array:
     """Each text as orjson writes it: quoted, `"` and `\\` escaped, control characters escaped."""
-    values = _combined(values)
+    values = combined(values)
     needs = pc.match_substring_regex(values, _NEEDS_JSON_ESCAPE)
     plain = pc.binary_join_element_wise('"', values, '"', "")
     if not pc.any(needs).as_py():
@@ -327,16 +295,6 @@ def _json_string(values: Any) -> pa.Array:
         pa.string(),
     )
     return pc.replace_with_mask(plain, needs, escaped)
-
-
-def _copy_text(values: Any) -> pa.Array:
-    """Text in COPY text format: backslash, tab, newline and carriage return escaped."""
-    values = _combined(values)
-    if not pc.any(pc.match_substring_regex(values, _NEEDS_COPY_ESCAPE)).as_py():
-        return values
-    for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
-        values = pc.replace_substring(values, raw, escaped)
-    return values
 
 
 def dates_from_days(days: Sequence[int | None]) -> list[dt.date | None]:

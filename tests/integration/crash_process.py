@@ -11,7 +11,7 @@ import signal
 import sys
 from typing import Any
 
-import ledgerstore.hot.partitions
+import ledgerstore.hot.copy
 import ledgerstore.ledgers.repository
 import ledgerstore.lifecycle.process
 from ledgerstore import LedgerStore, Settings
@@ -41,7 +41,7 @@ def main() -> int:
         _after(ledgerstore.artifacts.ensure, "freeze")
     elif point == "during_copy":
         rows = iter(range(3))
-        _after(ledgerstore.hot.partitions, "_row", when=lambda record: next(rows, None) is None)
+        _after(ledgerstore.hot.copy, "_row", when=lambda record: next(rows, None) is None)
     elif point == "before_commit":
         _after(
             ledgerstore.ledgers.repository, "set_status", when=lambda c, i, status, **k: status == "active"

@@ -13,6 +13,7 @@ from ledgerstore.db.engine import create_engine
 from ledgerstore.db.migrate import current_revision, ensure_schema, head_revision, upgrade
 from ledgerstore.db.schema import metadata
 from ledgerstore.db.schema_filter import include_object
+from normalizer.record import RECORD_SCHEMA
 
 
 def _migrated(url: URL) -> sa.Engine:
@@ -93,3 +94,21 @@ def test_concurrent_first_use_migrates_once(empty_database_url: URL) -> None:
     assert versions == 1
     for engine in engines:
         engine.dispose()
+
+
+def test_the_migrated_hot_table_is_the_declared_record(empty_database_url: URL) -> None:
+    # Declared and migrated schemas are compared above; this ties both to the record's one
+    # declaration: column names, order, types and nullability.
+    engine = _migrated(empty_database_url)
+    types = {"id": "bigint", "integer": "integer", "date": "date", "text": "text", "money": "numeric"}
+    types["mapping"] = "jsonb"
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT attname, format_type(atttypid, atttypmod), NOT attnotnull FROM pg_attribute"
+                " WHERE attrelid = 'hot_records'::regclass AND attnum > 0 AND NOT attisdropped"
+                " ORDER BY attnum"
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [(f.name, types[f.kind], f.nullable) for f in RECORD_SCHEMA]
+    engine.dispose()
