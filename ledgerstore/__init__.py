@@ -18,6 +18,7 @@ from ledgerstore.errors import (
     ObjectStoreError,
 )
 from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ledgers.status import Status
 from ledgerstore.serve.recordset import RecordSet, Tier
 from ledgerstore.settings import Settings
 from ledgerstore.store import LedgerStore
@@ -36,5 +37,6 @@ __all__ = [
     "ObjectStoreError",
     "RecordSet",
     "Settings",
+    "Status",
     "Tier",
 ]

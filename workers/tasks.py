@@ -22,7 +22,7 @@ from typing import Any
 
 from procrastinate import App, JobContext
 
-from ledgerstore.errors import ArtifactConflictError, is_transient
+from ledgerstore.errors import ArtifactConflictError, LedgerStoreError, is_transient
 from ledgerstore.lifecycle.failure import record_failure
 from ledgerstore.ops.backfill import BackfillScope, freeze_one, plan_backfill
 from ledgerstore.store import LedgerStore
@@ -43,7 +43,7 @@ from workers.stalled import STALLED_AFTER_S, recover_stalled_jobs
 log = logging.getLogger(__name__)
 
 
-class TaskFailed(Exception):
+class TaskFailed(LedgerStoreError):
     """A job failed for good; its reason is recorded on the ledger file (never retried)."""
 
 

@@ -1,0 +1,1 @@
+"""The life of an upload: upload, process (normalize, freeze, switch), register, failure."""

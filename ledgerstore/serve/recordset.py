@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from operator import attrgetter
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 Tier = Literal["hot", "cold", "reprocessed"]
+_VALUES = attrgetter(*RECORD_FIELDS)
 
 
 class RecordSet:
@@ -82,10 +84,9 @@ class RecordSet:
         import pandas as pd
 
         columns: dict[str, list[object]] = {name: [] for name in RECORD_FIELDS}
-        getters: list[tuple[list[object], str]] = [(columns[name], name) for name in RECORD_FIELDS]
+        targets = [columns[name] for name in RECORD_FIELDS]
         for record in self:
-            for column, name in getters:
-                value = getattr(record, name)
+            for column, name, value in zip(targets, RECORD_FIELDS, _VALUES(record), strict=True):
                 column.append(dict(value) if name == "attributes" else value)
         frame = pd.DataFrame({name: pd.Series(values, dtype="object") for name, values in columns.items()})
         for name in ("ledger_file_id", "row_number"):
@@ -94,9 +95,8 @@ class RecordSet:
 
     def close(self) -> None:
         """Release what the stream holds (a database connection for hot reads). Idempotent."""
-        close = getattr(self._records, "close", None)
-        if close is not None:
-            close()
+        if isinstance(self._records, Generator):  # ending a hot read's COPY cleanly
+            self._records.close()
         if self._on_close is not None:
             on_close, self._on_close = self._on_close, None
             on_close()
