@@ -3,9 +3,10 @@
 Loading stages the partition as a standalone table (COPY, `ledgerstore.hot.copy`, then its
 primary key) without touching the parent, then attaches it under one global advisory lock:
 concurrent switches queue for the short DDL tail instead of deadlocking on the parent table's
-locks. Removing a ledger's hot rows
-drops its partition: constant time, no dead tuples, so the hot table never grows with history.
-Every function takes a SQLAlchemy `Connection` inside the caller's transaction.
+locks. Removing a ledger's hot rows drops its partition: constant time, no dead tuples, so the
+hot table never grows with history.
+Every function takes a SQLAlchemy `Connection` inside the caller's transaction; driver errors
+are translated at `wrap_exceptions`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from psycopg.types.json import set_json_loads
 from sqlalchemy.engine import Connection
 
 from ledgerstore.db.schema import hot_partition_name
-from ledgerstore.errors import PartitionGoneError
+from ledgerstore.errors import PartitionGoneError, wrap_exceptions
 from ledgerstore.hot.copy import COLUMNS, TYPES, copy_records
 from ledgerstore.summary import RecordSummary
 from normalizer.record import Record, trusted_record
@@ -35,6 +36,7 @@ def _driver(connection: Connection) -> psycopg.Connection[Any]:
     return driver
 
 
+@wrap_exceptions("looking for a hot partition")
 def partition_exists(connection: Connection, ledger_file_id: int) -> bool:
     """True when a table for the ledger's hot rows exists (attached or still being staged)."""
     name = hot_partition_name(ledger_file_id)
@@ -94,6 +96,7 @@ class StagedPartition:
     summary: RecordSummary
 
 
+@wrap_exceptions("loading hot rows")
 def stage_partition(
     connection: Connection, ledger_file_id: int, records: Iterable[Record]
 ) -> StagedPartition:
@@ -130,6 +133,7 @@ _SIZE = (
 )
 
 
+@wrap_exceptions("summing hot rows")
 def partition_totals(connection: Connection, ledger_file_id: int) -> tuple[int, Decimal, Decimal]:
     """Row count and debit/credit totals of a ledger's partition (one aggregate query)."""
     query = sql.SQL(_TOTALS).format(sql.Identifier(hot_partition_name(ledger_file_id)))
@@ -138,6 +142,7 @@ def partition_totals(connection: Connection, ledger_file_id: int) -> tuple[int, 
     return int(row[0]), Decimal(row[1]), Decimal(row[2])
 
 
+@wrap_exceptions("measuring the hot table")
 def hot_size(connection: Connection) -> tuple[int, int]:
     """How many partitions the hot table has, and their total size in bytes."""
     row = _driver(connection).execute(_SIZE).fetchone()
@@ -145,11 +150,13 @@ def hot_size(connection: Connection) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+@wrap_exceptions("locking the hot table")
 def lock_hot_ddl(connection: Connection) -> None:
     """Take the transaction-scoped lock that serialises ATTACH/DROP on the parent table."""
     _driver(connection).execute("SELECT pg_advisory_xact_lock(%s)", (HOT_DDL_LOCK_KEY,))
 
 
+@wrap_exceptions("attaching a hot partition")
 def attach_partition(connection: Connection, staged: StagedPartition) -> None:
     """Make a staged table the ledger's partition (call `lock_hot_ddl` first in the transaction).
 
@@ -170,11 +177,13 @@ def attach_partition(connection: Connection, staged: StagedPartition) -> None:
     )
 
 
+@wrap_exceptions("discarding staged hot rows")
 def discard_staged(connection: Connection, staged: StagedPartition) -> None:
     """Drop a staged table that will not be attached (it was never part of the parent)."""
     _driver(connection).execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(staged.table)))
 
 
+@wrap_exceptions("loading hot rows")
 def load_partition(connection: Connection, ledger_file_id: int, records: Iterable[Record]) -> RecordSummary:
     """Stage and attach in one go, replacing any partition the ledger had."""
     staged = stage_partition(connection, ledger_file_id, records)
@@ -183,6 +192,7 @@ def load_partition(connection: Connection, ledger_file_id: int, records: Iterabl
     return staged.summary
 
 
+@wrap_exceptions("dropping a hot partition")
 def drop_partition(connection: Connection, ledger_file_id: int) -> None:
     """Remove the ledger's hot rows (drops its partition; a no-op when it has none).
 
