@@ -166,9 +166,9 @@ def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
         drop_partition(connection, ledger_file_id)
         drops.append(time.perf_counter() - started[-1])
 
-    def timed_activate(*args: Any) -> Any:
+    def timed_activate(*args: Any, **kwargs: Any) -> Any:
         count_before = len(started)
-        ledger = activate(*args)
+        ledger = activate(*args, **kwargs)
         if len(started) > count_before:
             gone.append(time.perf_counter() - started[-1])
         return ledger

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 import orjson
 
-from normalizer.record import RECORD_FIELDS, Record
+from normalizer.record import RECORD_FIELDS, RECORD_SCHEMA, Record
 
 _OPTIONS = orjson.OPT_SORT_KEYS
 
@@ -62,21 +62,26 @@ def record_from_json(data: bytes | str | dict[str, Any]) -> Record:
     missing = [name for name in RECORD_FIELDS if name not in obj]
     if missing:
         raise ValueError(f"record is missing fields: {', '.join(missing)}")
-    posted_on = obj["posted_on"]
-    return Record(
-        ledger_file_id=obj["ledger_file_id"],
-        row_number=obj["row_number"],
-        posted_on=dt.date.fromisoformat(posted_on) if posted_on is not None else None,
-        account=obj["account"],
-        account_name=obj["account_name"],
-        description=obj["description"],
-        reference=obj["reference"],
-        journal=obj["journal"],
-        debit=Decimal(obj["debit"]),
-        credit=Decimal(obj["credit"]),
-        currency=obj["currency"],
-        attributes=obj["attributes"],
-    )
+    return Record(**{spec.name: _FROM_JSON[spec.kind](obj[spec.name]) for spec in RECORD_SCHEMA})
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text is not None else None
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+#: How each field kind is read back from its JSON value (see `normalizer.record.FieldKind`).
+_FROM_JSON: dict[str, Callable[[Any], Any]] = {
+    "id": _same,
+    "integer": _same,
+    "date": _date,
+    "text": _same,
+    "money": Decimal,
+    "mapping": _same,
+}
 
 
 def jsonl_lines(records: Iterable[Record]) -> Iterator[bytes]:
