@@ -210,3 +210,31 @@ def test_verbose_logs_only_ledgerstore_events(env: dict[str, str]) -> None:
     loggers = {json.loads(line)["logger"] for line in result.stderr.splitlines() if line.startswith("{")}
     assert loggers, "-v logged nothing"
     assert {name.split(".")[0] for name in loggers} <= {"ledgerstore", "normalizer", "reporting", "workers"}
+
+
+def test_record_csv_neutralises_formulas_unless_raw(env: dict[str, str], tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text(
+        "Date,Account,Description,Reference,Debit,Credit\n"
+        '2025-01-02,1000,"=HYPERLINK(""http://x"")",@SUM(A1),10.00,\n'
+        "2025-01-02,+cmd,=cmd|' /C calc'!A0,-2,,10.00\n",
+        encoding="utf-8",
+    )
+    name = "evil\x1b[31m.csv"
+    ingest = run_cli(
+        "ingest", str(hostile), "--account", "H", "--fiscal-year", "2025", "--name", name, "--json", env=env
+    )
+    assert ingest.returncode == 0, ingest.stderr
+    ledger_id = str(json.loads(ingest.stdout)["id"])
+    safe = run_cli("records", ledger_id, "--format", "csv", env=env)
+    assert safe.returncode == 0, safe.stderr
+    body = safe.stdout.splitlines()[1:]
+    cells = [cell for line in body for cell in line.split(",")]
+    assert not [c for c in cells if c.lstrip('"').startswith(("=", "+", "-", "@"))], body
+    assert "'=HYPERLINK" in safe.stdout and "'+cmd" in safe.stdout and "'@SUM(A1)" in safe.stdout
+    raw = run_cli("records", ledger_id, "--format", "csv", "--raw", env=env)
+    assert '"=HYPERLINK(""http://x"")"' in raw.stdout and ",+cmd," in raw.stdout
+    listing = run_cli("ledgers", env=env)
+    assert listing.returncode == 0, listing.stderr
+    assert "\x1b" not in listing.stdout
+    assert "evil\\x1b[31m.csv" in listing.stdout

@@ -25,6 +25,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--fiscal-year", type=arg.fiscal_year)
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     parser.add_argument("--out", type=arg.output_file, help="write to this file instead of stdout")
+    parser.add_argument(
+        "--raw", action="store_true", help="CSV: keep text exactly (no spreadsheet-formula neutralising)"
+    )
     parser.set_defaults(handler=_records)
 
 
@@ -52,7 +55,7 @@ def _records(args: argparse.Namespace) -> int:
 def _write(records: Any, args: argparse.Namespace) -> None:
     if args.out is not None:
         with args.out.open("wb") as out:
-            write_records(records, args.format, out)
+            write_records(records, args.format, out, raw=args.raw)
         return
-    write_records(records, args.format, sys.stdout.buffer)
+    write_records(records, args.format, sys.stdout.buffer, raw=args.raw)
     sys.stdout.flush()
