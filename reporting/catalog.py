@@ -67,6 +67,8 @@ class ReportSpec:
     ledgers: int
     accepts: frozenset[str]
     requires: frozenset[str] = frozenset()
+    #: A report whose main section lists problems (journal-check): rows there mean "found some".
+    lists_problems: bool = False
     runner: _Runner
 
     def check(self, ledger_count: int, params: ReportParams) -> None:
@@ -155,6 +157,7 @@ REPORTS: dict[str, ReportSpec] = {
             summary="journals whose debits and credits differ, per currency",
             ledgers=1,
             accepts=_RANGE,
+            lists_problems=True,
             runner=lambda sets, p, src: journal_check(
                 sets[0], date_from=p.date_from, date_to=p.date_to, source=src[0]
             ),

@@ -20,7 +20,7 @@ from ledgerstore.errors import ConfigurationError
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore, PutData
 from ledgerstore.objectstore.retry import RetryPolicy
 
-__all__ = ["ObjectInfo", "ObjectStore", "PutData", "RetryPolicy", "open_object_store"]
+__all__ = ["ObjectInfo", "ObjectStore", "PutData", "RetryPolicy", "check_object_url", "open_object_store"]
 
 _SCHEMES = "file://, memory://, gs://, s3:// or a plain path"
 
@@ -33,39 +33,47 @@ def open_object_store(url: str, *, home: Path | None = None) -> ObjectStore:
     AWS_ENDPOINT_URL when set (for MinIO, moto and the like). Credentials are never accepted in
     the URL: each backend reads them from its SDK's usual sources.
     """
-    parts = urlsplit(url)
-    if len(parts.scheme) <= 1:  # no scheme, or a Windows drive letter
-        return _local(Path(url), home)
-    if parts.username is not None or parts.password is not None:
-        # Do not echo the URL: it holds a secret.
-        raise ConfigurationError("object store URLs must not hold credentials; set them in the environment")
-    if parts.query or parts.fragment:
-        raise ConfigurationError(f"object store URL {url!r} must not have a query or fragment")
-    return _by_scheme(url, parts.scheme, parts.netloc, unquote(parts.path), home)
-
-
-def _by_scheme(url: str, scheme: str, netloc: str, path: str, home: Path | None) -> ObjectStore:
+    scheme, netloc, path = check_object_url(url)
     if scheme == "file":
-        if netloc not in {"", "localhost"}:
-            raise ConfigurationError(f"file URL {url!r} names a remote host; use file:///absolute/path")
         return _local(Path(path), home)
     if scheme == "memory":
         from ledgerstore.objectstore.memory import MemoryStore
 
         return MemoryStore((netloc + path).strip("/"))
-    if not netloc:
-        raise ConfigurationError(f"object store URL {url!r} names no bucket")
     if scheme == "gs":
         from ledgerstore.objectstore.gcs import GCSStore
 
         return GCSStore(netloc, path.strip("/"))
-    if scheme == "s3":
-        from ledgerstore.objectstore.s3 import S3Store
+    from ledgerstore.objectstore.s3 import S3Store
 
-        # The endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) comes from the SDK's own
-        # configuration chain, like credentials: nothing here reads the environment.
-        return S3Store(netloc, path.strip("/"))
-    raise ConfigurationError(f"unsupported object store URL scheme {scheme!r}; use {_SCHEMES}")
+    # The endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) comes from the SDK's own
+    # configuration chain, like credentials: nothing here reads the environment.
+    return S3Store(netloc, path.strip("/"))
+
+
+def check_object_url(url: str) -> tuple[str, str, str]:
+    """`(scheme, bucket or host, path)` of a valid object store URL; `ConfigurationError` otherwise.
+
+    Cheap and without I/O, so entry points check settings before anything runs.
+    """
+    if "\x00" in url:
+        raise ConfigurationError("the object store URL holds a NUL character")
+    parts = urlsplit(url)
+    if len(parts.scheme) <= 1:  # no scheme, or a Windows drive letter
+        return "file", "", url
+    if parts.username is not None or parts.password is not None:
+        # Do not echo the URL: it holds a secret.
+        raise ConfigurationError("object store URLs must not hold credentials; set them in the environment")
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"object store URL {url!r} must not have a query or fragment")
+    scheme, netloc, path = parts.scheme, parts.netloc, unquote(parts.path)
+    if scheme == "file" and netloc not in {"", "localhost"}:
+        raise ConfigurationError(f"file URL {url!r} names a remote host; use file:///absolute/path")
+    if scheme not in {"file", "memory", "gs", "s3"}:
+        raise ConfigurationError(f"unsupported object store URL scheme {scheme!r}; use {_SCHEMES}")
+    if scheme in {"gs", "s3"} and not netloc:
+        raise ConfigurationError(f"object store URL {url!r} names no bucket")
+    return scheme, netloc, path
 
 
 def _local(path: Path, home: Path | None) -> ObjectStore:

@@ -57,5 +57,6 @@ def test_unreachable_database_is_one_line_and_exit_code_5(tmp_path: Path) -> Non
 def test_a_database_url_that_is_not_postgresql_is_refused(tmp_path: Path) -> None:
     env = {"LEDGERSTORE_HOME": str(tmp_path / "home"), "LEDGERSTORE_DATABASE_URL": "sqlite:///x.db"}
     result = run_cli("status", env=env)
-    assert result.returncode == 1
-    assert "the database must be PostgreSQL, not sqlite" in result.stderr
+    # A bad setting is a usage error (exit 2) since issue 10 made the codes follow the README table.
+    assert result.returncode == 2
+    assert "must name a PostgreSQL server, not 'sqlite'" in result.stderr

@@ -13,6 +13,7 @@ from ledgerstore.ops.backfill import BackfillPlan, BackfillReport, BackfillScope
 from ledgerstore.store import LedgerStore
 from workers.app import enqueue_backfill as enqueue_plan
 from workers.app import queue_app
+from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
@@ -24,12 +25,14 @@ def register(subparsers: Any) -> None:
         "backfill", help="create the missing artifacts (from hot rows, else by reprocessing raw files)"
     )
     parser.add_argument("--dry-run", action="store_true", help="list what would be created; write nothing")
-    parser.add_argument("--account")
-    parser.add_argument("--fiscal-year", type=int)
+    parser.add_argument("--account", type=arg.account)
+    parser.add_argument("--fiscal-year", type=arg.fiscal_year)
     parser.add_argument("--since", type=_date, metavar="DATE", help="only files uploaded on or after DATE")
-    parser.add_argument("--limit", type=int, help="at most this many files")
+    parser.add_argument("--limit", type=arg.positive, help="at most this many files")
     how = parser.add_mutually_exclusive_group()
-    how.add_argument("--jobs", type=int, default=1, help="processes freezing in parallel (default 1)")
+    how.add_argument(
+        "--jobs", type=arg.positive, default=1, help="processes freezing in parallel (default 1)"
+    )
     how.add_argument("--enqueue", action="store_true", help="queue one job per file for the workers")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(handler=_backfill)
@@ -45,8 +48,6 @@ def _date(text: str) -> dt.datetime:
 
 def _backfill(args: argparse.Namespace) -> int:
     configure_logging(verbose=args.verbose)
-    if args.jobs < 1:
-        raise ValueError("--jobs must be at least 1")
     scope = BackfillScope(
         account=args.account, fiscal_year=args.fiscal_year, since=args.since, limit=args.limit
     )

@@ -20,13 +20,14 @@ def register(subparsers: Any) -> None:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    revision = upgrade(engine_from_env(migrate=False))
+    with engine_from_env(migrate=False) as engine:
+        revision = upgrade(engine)
     print(f"database schema at revision {revision} (newest {head_revision()})")
     return ExitCode.OK
 
 
 def _current(args: argparse.Namespace) -> int:
-    with engine_from_env(migrate=False).connect() as connection:
+    with engine_from_env(migrate=False) as engine, engine.connect() as connection:
         revision = current_revision(connection)
     print(revision or "empty (no migrations applied)")
     return ExitCode.OK

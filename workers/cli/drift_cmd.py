@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ledgerstore.ops.drift import LedgerDrift, drift
+from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
@@ -16,8 +17,10 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "drift", help="re-normalize a sample of raw files and compare them with their artifacts"
     )
-    parser.add_argument("--sample", type=int, default=20, help="ledger files to compare (default 20)")
-    parser.add_argument("--account")
+    parser.add_argument(
+        "--sample", type=arg.positive, default=20, help="ledger files to compare (default 20)"
+    )
+    parser.add_argument("--account", type=arg.account)
     parser.add_argument("--seed", type=int, help="a random sample with this seed (default: the lowest ids)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=_drift)
@@ -25,8 +28,6 @@ def register(subparsers: Any) -> None:
 
 def _drift(args: argparse.Namespace) -> int:
     configure_logging(verbose=args.verbose)
-    if args.sample < 1:
-        raise ValueError("--sample must be at least 1")
     with store_from_env() as store:
         report = drift(store, sample=args.sample, account=args.account, seed=args.seed)
     if args.json:

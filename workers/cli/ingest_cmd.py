@@ -7,15 +7,20 @@ import json
 from typing import Any
 
 from workers.app import defer_processing, queue_app
+from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
-from workers.cli.output import ExitCode, fail
+from workers.cli.output import ExitCode, fail, require_file
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser("ingest", help="upload and process a ledger file")
-    parser.add_argument("file", help="the ledger export (CSV, Excel, fixed-width text)")
-    parser.add_argument("--account", required=True, help="the account (or entity) the ledger belongs to")
-    parser.add_argument("--fiscal-year", type=int, required=True, help="the fiscal year it covers")
+    parser.add_argument("file", type=arg.input_file, help="the ledger export (CSV, Excel, fixed-width text)")
+    parser.add_argument(
+        "--account", type=arg.account, required=True, help="the account (or entity) the ledger belongs to"
+    )
+    parser.add_argument(
+        "--fiscal-year", type=arg.fiscal_year, required=True, help="the fiscal year it covers"
+    )
     parser.add_argument("--name", help="file name to record (default: the file's own name)")
     parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
     parser.add_argument("--encoding", help="text encoding, overriding detection")
@@ -40,6 +45,7 @@ def _upload_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    require_file(args.file)
     if args.queue:
         return _enqueue(args)
     with store_from_env() as store:
@@ -47,6 +53,8 @@ def _ingest(args: argparse.Namespace) -> int:
     ledger = result.ledger
     if args.json:
         print(json.dumps({**ledger.as_dict(), "created": result.created}, indent=2))
+    elif ledger.status == "failed":
+        pass  # the one error line below says it all
     else:
         verb = "ingested" if result.created else "already uploaded as"
         print(
@@ -54,7 +62,10 @@ def _ingest(args: argparse.Namespace) -> int:
             f" {ledger.status}, {ledger.record_count if ledger.record_count is not None else 0} records"
         )
     if ledger.status == "failed":
-        return fail(f"ledger file {ledger.id} could not be normalized: {ledger.error}", ExitCode.INPUT)
+        return fail(
+            f"ledger file {ledger.id} ({ledger.original_name}) could not be normalized: {ledger.error}",
+            ExitCode.INPUT,
+        )
     return ExitCode.OK
 
 

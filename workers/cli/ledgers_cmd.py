@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ledgerstore.db.schema import LEDGER_STATUSES
+from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.output import ExitCode
 from workers.cli.tables import render_table
@@ -14,8 +15,8 @@ from workers.cli.tables import render_table
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser("ledgers", help="list ledger files")
-    parser.add_argument("--account")
-    parser.add_argument("--fiscal-year", type=int)
+    parser.add_argument("--account", type=arg.account)
+    parser.add_argument("--fiscal-year", type=arg.fiscal_year)
     parser.add_argument("--status", choices=LEDGER_STATUSES)
     parser.add_argument("--json", action="store_true", help="print a JSON array of objects")
     parser.set_defaults(handler=_ledgers)

@@ -12,6 +12,9 @@ import logging
 import sys
 from typing import Any
 
+#: The packages whose events `-v` shows.
+OUR_LOGGERS = ("ledgerstore", "normalizer", "reporting", "workers")
+
 #: Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
@@ -47,4 +50,8 @@ def configure_logging(*, verbose: bool, json_lines: bool | None = None) -> None:
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    # Other libraries (the embedded server, procrastinate, botocore, ...) log only warnings; -v
+    # raises our own packages to INFO, so it shows ledgerstore's events and nothing else.
+    root.setLevel(logging.WARNING)
+    for name in OUR_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.NOTSET)

@@ -2,20 +2,35 @@
 
 Each subcommand module exposes `register(subparsers)`, which adds its parser and sets
 `handler=` to a function `(args) -> int` returning the exit code. This module is the one
-boundary where errors become one line on stderr and an exit code, never a traceback.
+boundary where errors become one line on stderr and an exit code, never a traceback: errors a
+user can act on get their own code; anything else is a bug, reported in one line with exit 70
+(the traceback is logged with `-v`).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
-from ledgerstore.errors import LedgerFileNotFoundError, LedgerStoreError, ObjectNotFoundError
+import sqlalchemy.exc
+
+from ledgerstore.errors import (
+    ConfigurationError,
+    LedgerFileNotFoundError,
+    LedgerStoreError,
+    LedgerUnavailableError,
+    ObjectNotFoundError,
+)
 from normalizer.errors import NormalizerError
+from reporting.errors import ReportError
+from workers.cli.arguments import OneLineParser
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode, fail
+
+_log = logging.getLogger("workers.cli")
 
 #: Subcommand modules, in the order `--help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -35,7 +50,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="ledgerstore",
         description="General ledgers hot in PostgreSQL, cold in object storage, served from any tier.",
     )
@@ -46,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: What the CLI turns into one line and an exit code; anything else is a bug and keeps its traceback.
-_USER_ERRORS = (LedgerStoreError, NormalizerError, OSError, ValueError)
+#: Errors a user can act on; each becomes one line and its own exit code.
+_USER_ERRORS = (LedgerStoreError, NormalizerError, ReportError, OSError, sqlalchemy.exc.SQLAlchemyError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,14 +78,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _USER_ERRORS as exc:
         message, code = describe_error(exc)
         return fail(message, code)
+    except Exception as exc:  # the last resort: a bug must not print a traceback at a user
+        _log.info("internal error in `ledgerstore %s`", args.command, exc_info=True)  # shown with -v
+        return fail(
+            f"internal error ({type(exc).__name__}: {exc}); please report it with the output of"
+            f" `ledgerstore -v {args.command} …`",
+            ExitCode.INTERNAL,
+        )
 
 
 def describe_error(exc: BaseException) -> tuple[str, ExitCode]:
     """The one-line message and exit code for an error a user can act on."""
+    if isinstance(exc, sqlalchemy.exc.SQLAlchemyError):
+        return _database_error(exc)
     if isinstance(exc, LedgerFileNotFoundError | ObjectNotFoundError | FileNotFoundError):
         code = ExitCode.NOT_FOUND
     elif isinstance(exc, NormalizerError):
         code = ExitCode.INPUT
+    elif isinstance(exc, ConfigurationError):
+        code = ExitCode.USAGE
+    elif isinstance(exc, LedgerUnavailableError) and isinstance(exc.__cause__, NormalizerError):
+        code = ExitCode.INPUT  # the same cause as a failed ingest, the same code
     elif isinstance(exc, LedgerStoreError):
         code = ExitCode.UNAVAILABLE if exc.transient else ExitCode.FAILURE
     else:
@@ -78,6 +106,15 @@ def describe_error(exc: BaseException) -> tuple[str, ExitCode]:
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.filename}: {exc.strerror or exc}", code
     return (exc.message if isinstance(exc, LedgerStoreError) else str(exc)), code
+
+
+def _database_error(exc: sqlalchemy.exc.SQLAlchemyError) -> tuple[str, ExitCode]:
+    """A driver error that reached the edge: its first line only (never the SQL or parameters)."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    if isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+        return f"the database is unavailable: {first}", ExitCode.UNAVAILABLE
+    return f"database error: {first}", ExitCode.FAILURE
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""Writing records to stdout as canonical JSON Lines or CSV (shared by `normalize` and `records`)."""
+"""Writing records to stdout as canonical JSON Lines or CSV (shared by `normalize` and `records`).
+
+CSV is for spreadsheets, so by default a text cell that a spreadsheet would run as a formula
+(`=…`, `+…`, `-…`, `@…`) is written with a leading `'`, as the reports do; `raw=True` (the
+commands' `--raw`) keeps every byte exactly as stored, for machines.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,12 @@ import orjson
 
 from normalizer.canonical import jsonl_lines
 from normalizer.record import RECORD_FIELDS, Record
+from reporting.renderers.cells import neutralize
 
 
-def csv_value(record: Record, name: str) -> str:
-    """One field as CSV text: decimals plain, dates ISO, attributes as sorted JSON."""
+def csv_value(record: Record, name: str, *, raw: bool = False) -> str:
+    """One field as CSV text: decimals plain, dates ISO, attributes as sorted JSON, text
+    neutralised for spreadsheets unless `raw`."""
     value = getattr(record, name)
     if name == "attributes":
         return orjson.dumps(dict(value), option=orjson.OPT_SORT_KEYS).decode()
@@ -25,10 +32,10 @@ def csv_value(record: Record, name: str) -> str:
         return format(value, "f")
     if name == "posted_on":
         return str(value.isoformat())
-    return str(value)
+    return str(value) if raw else neutralize(str(value))
 
 
-def write_records(records: Iterable[Record], output_format: str, out: BinaryIO) -> None:
+def write_records(records: Iterable[Record], output_format: str, out: BinaryIO, *, raw: bool = False) -> None:
     """Stream records to a binary stream as `jsonl` (canonical) or `csv` (UTF-8, header row)."""
     if output_format == "jsonl":
         out.writelines(jsonl_lines(records))
@@ -37,5 +44,5 @@ def write_records(records: Iterable[Record], output_format: str, out: BinaryIO) 
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(RECORD_FIELDS)
     for record in records:
-        writer.writerow([csv_value(record, name) for name in RECORD_FIELDS])
+        writer.writerow([csv_value(record, name, raw=raw) for name in RECORD_FIELDS])
     text.detach()

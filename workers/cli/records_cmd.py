@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from ledgerstore.errors import LedgerStoreError
+from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.output import ExitCode, fail
 from workers.cli.record_output import write_records
@@ -17,12 +17,17 @@ from workers.cli.record_output import write_records
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser("records", help="print a ledger file's records")
     parser.add_argument(
-        "ledger_file_id", type=int, nargs="?", help="the ledger file (default: the active one)"
+        "ledger_file_id", type=arg.ledger_id, nargs="?", help="the ledger file (default: the active one)"
     )
-    parser.add_argument("--account", help="with --fiscal-year: the active ledger of this account")
-    parser.add_argument("--fiscal-year", type=int)
+    parser.add_argument(
+        "--account", type=arg.account, help="with --fiscal-year: the active ledger of this account"
+    )
+    parser.add_argument("--fiscal-year", type=arg.fiscal_year)
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    parser.add_argument("--out", type=arg.output_file, help="write to this file instead of stdout")
+    parser.add_argument(
+        "--raw", action="store_true", help="CSV: keep text exactly (no spreadsheet-formula neutralising)"
+    )
     parser.set_defaults(handler=_records)
 
 
@@ -50,7 +55,7 @@ def _records(args: argparse.Namespace) -> int:
 def _write(records: Any, args: argparse.Namespace) -> None:
     if args.out is not None:
         with args.out.open("wb") as out:
-            write_records(records, args.format, out)
+            write_records(records, args.format, out, raw=args.raw)
         return
-    write_records(records, args.format, sys.stdout.buffer)
+    write_records(records, args.format, sys.stdout.buffer, raw=args.raw)
     sys.stdout.flush()

@@ -6,8 +6,9 @@ import argparse
 import json
 from typing import Any
 
+from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
-from workers.cli.output import ExitCode
+from workers.cli.output import ExitCode, require_file
 
 
 def register(subparsers: Any) -> None:
@@ -15,13 +16,16 @@ def register(subparsers: Any) -> None:
         "register", help="register legacy uploads from a manifest (CSV or JSON)"
     )
     parser.add_argument(
-        "manifest", help="CSV with header path,account,fiscal_year,name,uploaded_at (or JSON)"
+        "manifest",
+        type=arg.input_file,
+        help="CSV with header path,account,fiscal_year,name,uploaded_at (or JSON)",
     )
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=_register)
 
 
 def _register(args: argparse.Namespace) -> int:
+    require_file(args.manifest)
     with store_from_env() as store:
         summary = store.register(args.manifest)
     if args.json:

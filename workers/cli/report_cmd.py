@@ -3,7 +3,8 @@ ledger): a report on ledger files, from any tier.
 
 The report goes to stdout (binary for xlsx) or `--out`; `tier: hot|cold|reprocessed` goes to
 stderr, one line per ledger file, because the output's bytes must not depend on it. Bad
-parameters exit 2, an unusable mapping file 3, an unknown ledger file 4.
+parameters exit 2, an unusable mapping file 3, an unknown ledger file 4; a report that lists
+problems (journal-check) exits 1 when it lists any. An xlsx report is never written to a terminal.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from reporting import (
     report_spec,
     run_report,
 )
+from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.output import ExitCode, fail
 
@@ -37,10 +39,16 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("name", choices=list(REPORTS), metavar="NAME", help=", ".join(REPORTS))
     parser.add_argument(
-        "ledger_ids", type=int, nargs="*", metavar="LEDGER_ID", help="ledger file id (compare: old new)"
+        "ledger_ids",
+        type=arg.ledger_id,
+        nargs="*",
+        metavar="LEDGER_ID",
+        help="ledger file id (compare: old new)",
     )
-    parser.add_argument("--account", help="with --fiscal-year, instead of an id: the active ledger")
-    parser.add_argument("--fiscal-year", type=int)
+    parser.add_argument(
+        "--account", type=arg.account, help="with --fiscal-year, instead of an id: the active ledger"
+    )
+    parser.add_argument("--fiscal-year", type=arg.fiscal_year)
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="first posting date, YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="last posting date, YYYY-MM-DD")
     parser.add_argument("--accounts", help="account codes and prefixes, e.g. 4000,61*")
@@ -50,11 +58,15 @@ def register(subparsers: Any) -> None:
         "--fiscal-start-month", type=int, metavar="M", help="period-summary: first month of the fiscal year"
     )
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
-    parser.add_argument("--out", type=Path, metavar="FILE", help="write to this file instead of stdout")
+    parser.add_argument(
+        "--out", type=arg.output_file, metavar="FILE", help="write to this file instead of stdout"
+    )
     parser.set_defaults(handler=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and args.out is None and sys.stdout.isatty():
+        return fail("an xlsx report is binary: write it to a file with --out FILE.xlsx", ExitCode.USAGE)
     try:
         params = ReportParams(
             date_from=args.date_from,
@@ -87,4 +99,7 @@ def _report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    if report_spec(args.name).lists_problems and table.rows:
+        print(f"{args.name}: {len(table.rows)} found (listed in the report)", file=sys.stderr)
+        return ExitCode.FAILURE
     return ExitCode.OK

@@ -18,7 +18,8 @@ def register(subparsers: Any) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    status = collect_status(engine_from_env())
+    with engine_from_env() as engine:
+        status = collect_status(engine)
     if args.json:
         print(json.dumps(status.as_dict(), indent=2))
     else:

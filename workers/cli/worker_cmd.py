@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
@@ -17,29 +18,33 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "worker", help="run a worker: process uploads and backfill artifacts from the task queue"
     )
-    parser.add_argument("--concurrency", type=int, default=1, help="jobs run at once (threads; default 1)")
-    parser.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
+    parser.add_argument(
+        "--concurrency", type=arg.positive, default=1, help="jobs run at once (threads; default 1)"
+    )
+    parser.add_argument("--metrics-port", type=arg.port, help="serve Prometheus metrics on this port")
     parser.add_argument(
         "--queue", action="append", choices=QUEUES, dest="queues", help="work only these queues (repeatable)"
     )
     parser.add_argument("--burst", action="store_true", help="exit once the queues are empty")
     parser.add_argument(
         "--stalled-after",
-        type=float,
+        type=arg.seconds,
         default=30.0,
         metavar="SECONDS",
         help="requeue running jobs of workers silent this long (default 30)",
     )
     parser.add_argument(
-        "--heartbeat", type=float, default=10.0, metavar="SECONDS", help="heartbeat interval (default 10)"
+        "--heartbeat",
+        type=arg.seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="heartbeat interval (default 10)",
     )
     parser.set_defaults(handler=_worker)
 
 
 def _worker(args: argparse.Namespace) -> int:
     configure_logging(verbose=True)
-    if args.concurrency < 1:
-        raise ValueError("--concurrency must be at least 1")
     settings = WorkerSettings(
         concurrency=args.concurrency,
         queues=tuple(args.queues) if args.queues else None,
