@@ -77,11 +77,11 @@ class LeavesPartials(Protocol):
     `ledgerstore verify` reports and removes what a killed writer left.
     """
 
-    def partial_files(self, *, older_than: float) -> list[str]:
+    def partial_files(self, *, older_than: float) -> tuple[str, ...]:
         """Paths, relative to the store's root, of temporary files older than `older_than` seconds."""
         ...
 
-    def remove_partial_files(self, *, older_than: float) -> list[str]:
+    def remove_partial_files(self, *, older_than: float) -> tuple[str, ...]:
         """Delete those files and return their relative paths."""
         ...
 

@@ -92,25 +92,25 @@ class LocalStore:
         except OSError as exc:
             raise self._failed("delete", key, exc) from exc
 
-    def partial_files(self, *, older_than: float) -> list[str]:
+    def partial_files(self, *, older_than: float) -> tuple[str, ...]:
         """Temp files of interrupted writes (a writer killed before its `finally`): only those
         untouched for `older_than` seconds, so a write in progress is never listed."""
         cutoff = time.time() - older_than
-        found = []
+        found: list[str] = []
         for path in _walk_files(self._root, partial=True):
             with contextlib.suppress(FileNotFoundError):  # finished meanwhile
                 if os.stat(path, follow_symlinks=False).st_mtime < cutoff:
                     found.append(Path(path).relative_to(self._root).as_posix())
-        return sorted(found)
+        return tuple(sorted(found))
 
-    def remove_partial_files(self, *, older_than: float) -> list[str]:
+    def remove_partial_files(self, *, older_than: float) -> tuple[str, ...]:
         """Delete the temp files `partial_files` lists; return what was removed."""
-        removed = []
+        removed: list[str] = []
         for relative in self.partial_files(older_than=older_than):
             with contextlib.suppress(FileNotFoundError):
                 (self._root / relative).unlink()
                 removed.append(relative)
-        return removed
+        return tuple(removed)
 
     def _path(self, key: str) -> Path:
         path = self._root.joinpath(*validate_key(key).split("/"))

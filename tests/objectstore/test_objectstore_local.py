@@ -99,7 +99,7 @@ def test_partial_files_of_killed_writers_are_listed_and_removed_when_old(tmp_pat
     young.write_bytes(b"in progress")
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     assert isinstance(store, LeavesPartials)
-    assert store.partial_files(older_than=3600) == ["ledger-raw/abc/.dead.ledgerstore-partial"]
-    assert store.remove_partial_files(older_than=3600) == ["ledger-raw/abc/.dead.ledgerstore-partial"]
+    assert store.partial_files(older_than=3600) == ("ledger-raw/abc/.dead.ledgerstore-partial",)
+    assert store.remove_partial_files(older_than=3600) == ("ledger-raw/abc/.dead.ledgerstore-partial",)
     assert not old.exists() and young.exists()
     assert list(store.list()) == ["ledger-raw/abc/a.csv"]
