@@ -2,6 +2,7 @@
 
     LedgerStoreError                    root; `transient` says whether a retry may succeed
     ├── ConfigurationError              settings are missing or contradictory
+    ├── UploadRejectedError             the file given cannot be uploaded (e.g. over the size limit)
     ├── DatabaseError                   PostgreSQL failed (driver errors are translated here)
     │   └── DatabaseUnavailableError    cannot connect / embedded server will not start (transient)
     ├── ObjectStoreError                an object store operation failed
@@ -45,6 +46,10 @@ class LedgerStoreError(Exception):
 
 class ConfigurationError(LedgerStoreError):
     """Settings are missing, malformed or contradictory."""
+
+
+class UploadRejectedError(LedgerStoreError):
+    """The file handed to an upload cannot be taken as it is (too large); nothing was stored."""
 
 
 class DatabaseError(LedgerStoreError):

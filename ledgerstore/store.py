@@ -20,6 +20,7 @@ from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import freeze_ledger
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.db.database import open_database
+from ledgerstore.errors import UploadRejectedError
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
@@ -177,11 +178,11 @@ def _read_upload(file: str | os.PathLike[str] | bytes | BinaryIO) -> tuple[bytes
     elif isinstance(file, str | os.PathLike):
         path = Path(file)
         if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise ValueError(f"{path} is larger than the {MAX_UPLOAD_BYTES >> 20} MiB upload limit")
+            raise UploadRejectedError(f"{path} is larger than the {MAX_UPLOAD_BYTES >> 20} MiB upload limit")
         data, name = path.read_bytes(), path.name
     else:
         data = file.read(MAX_UPLOAD_BYTES + 1)
         name = Path(str(getattr(file, "name", "upload"))).name
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValueError(f"the file is larger than the {MAX_UPLOAD_BYTES >> 20} MiB upload limit")
+        raise UploadRejectedError(f"the file is larger than the {MAX_UPLOAD_BYTES >> 20} MiB upload limit")
     return data, name

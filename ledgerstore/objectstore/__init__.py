@@ -17,10 +17,18 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ledgerstore.errors import ConfigurationError
-from ledgerstore.objectstore.base import ObjectInfo, ObjectStore, PutData
+from ledgerstore.objectstore.base import LeavesPartials, ObjectInfo, ObjectStore, PutData
 from ledgerstore.objectstore.retry import RetryPolicy
 
-__all__ = ["ObjectInfo", "ObjectStore", "PutData", "RetryPolicy", "check_object_url", "open_object_store"]
+__all__ = [
+    "LeavesPartials",
+    "ObjectInfo",
+    "ObjectStore",
+    "PutData",
+    "RetryPolicy",
+    "check_object_url",
+    "open_object_store",
+]
 
 _SCHEMES = "file://, memory://, gs://, s3:// or a plain path"
 

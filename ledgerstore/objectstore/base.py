@@ -69,6 +69,23 @@ class ObjectStore(Protocol):
         ...
 
 
+@runtime_checkable
+class LeavesPartials(Protocol):
+    """A store whose interrupted writes can leave temporary files behind (a local directory).
+
+    Cloud stores never show an unfinished upload, so only some stores implement this;
+    `ledgerstore verify` reports and removes what a killed writer left.
+    """
+
+    def partial_files(self, *, older_than: float) -> tuple[str, ...]:
+        """Paths, relative to the store's root, of temporary files older than `older_than` seconds."""
+        ...
+
+    def remove_partial_files(self, *, older_than: float) -> tuple[str, ...]:
+        """Delete those files and return their relative paths."""
+        ...
+
+
 def holds_content(store: ObjectStore, info: ObjectInfo) -> bool:
     """Say whether `store` holds exactly the content `info` describes (size and sha256).
 

@@ -61,6 +61,8 @@ class GCSStore:
         self._client = client if client is not None else _default_client()
         self._bucket = self._client.bucket(bucket)
         self._retry = retry or RetryPolicy()
+        # (connect, read) seconds for every request: the library's default waits 60 s per read.
+        self._timeout = (self._retry.connect_timeout, self._retry.read_timeout)
         self._chunk_size = chunk_size
         self.url = f"gs://{bucket}/{self._prefix}" if self._prefix else f"gs://{bucket}"
 
@@ -83,19 +85,24 @@ class GCSStore:
         blob = self._blob_with_metadata(key)
 
         def fetch(start: int, end: int) -> bytes:
-            return self._run("read", key, lambda _: _download_range(blob, start, end))
+            return self._run("read", key, lambda _: _download_range(blob, start, end, self._timeout))
 
         return open_ranged(fetch, int(blob.size), self._chunk_size)
 
     def read_bytes(self, key: str) -> bytes:
         """Download the whole object in one request."""
         blob = self._bucket.blob(self._name(key))
-        return self._run("read", key, lambda _: bytes(blob.download_as_bytes(retry=None)))
+        return self._run(
+            "read", key, lambda _: bytes(blob.download_as_bytes(retry=None, timeout=self._timeout))
+        )
 
     def exists(self, key: str) -> bool:
         """Say whether the object exists (one metadata request)."""
         name = self._name(key)
-        return self._run("check", key, lambda _: self._bucket.get_blob(name, retry=None)) is not None
+        return (
+            self._run("check", key, lambda _: self._bucket.get_blob(name, retry=None, timeout=self._timeout))
+            is not None
+        )
 
     def size(self, key: str) -> int:
         """Return the object's size from its metadata."""
@@ -111,7 +118,7 @@ class GCSStore:
     def delete(self, key: str) -> None:
         """Delete the object."""
         blob = self._bucket.blob(self._name(key))
-        self._run("delete", key, lambda _: blob.delete(retry=None))
+        self._run("delete", key, lambda _: blob.delete(retry=None, timeout=self._timeout))
 
     def _name(self, key: str) -> str:
         validate_key(key)
@@ -121,12 +128,14 @@ class GCSStore:
         return f"{self._prefix}/{prefix}" if self._prefix else prefix
 
     def _list_names(self, full_prefix: str) -> Sequence[str]:
-        blobs = self._client.list_blobs(self._bucket, prefix=full_prefix, retry=None)
+        blobs = self._client.list_blobs(self._bucket, prefix=full_prefix, retry=None, timeout=self._timeout)
         return [str(blob.name) for blob in blobs]
 
     def _blob_with_metadata(self, key: str) -> Any:
         name = self._name(key)
-        blob = self._run("read", key, lambda _: self._bucket.get_blob(name, retry=None))
+        blob = self._run(
+            "read", key, lambda _: self._bucket.get_blob(name, retry=None, timeout=self._timeout)
+        )
         if blob is None:
             raise ObjectNotFoundError(f"no object {shown(key)} in {self.url}", key=key)
         return blob
@@ -137,7 +146,9 @@ class GCSStore:
         # resumable upload; the chunk size bounds the memory that upload buffers per request.
         blob = self._bucket.blob(name, chunk_size=self._chunk_size)
         try:
-            blob.upload_from_file(spool, size=info.size, if_generation_match=0, retry=None)
+            blob.upload_from_file(
+                spool, size=info.size, if_generation_match=0, retry=None, timeout=self._timeout
+            )
         except api_exceptions.PreconditionFailed as exc:
             # After a failed attempt of ours, the object in the way may be that attempt's.
             if attempt > 0 and holds_content(self, info):
@@ -165,9 +176,9 @@ def _default_client() -> Any:
         ) from exc
 
 
-def _download_range(blob: Any, start: int, end: int) -> bytes:
+def _download_range(blob: Any, start: int, end: int, timeout: tuple[float, float]) -> bytes:
     # Checksums cover whole objects only; a range cannot be checked against them.
-    return bytes(blob.download_as_bytes(start=start, end=end - 1, checksum=None, retry=None))
+    return bytes(blob.download_as_bytes(start=start, end=end - 1, checksum=None, retry=None, timeout=timeout))
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -7,8 +7,10 @@ with no check-then-write window. Readers therefore see either nothing or the who
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,6 +92,26 @@ class LocalStore:
         except OSError as exc:
             raise self._failed("delete", key, exc) from exc
 
+    def partial_files(self, *, older_than: float) -> tuple[str, ...]:
+        """Temp files of interrupted writes (a writer killed before its `finally`): only those
+        untouched for `older_than` seconds, so a write in progress is never listed."""
+        cutoff = time.time() - older_than
+        found: list[str] = []
+        for path in _walk_files(self._root, partial=True):
+            with contextlib.suppress(FileNotFoundError):  # finished meanwhile
+                if os.stat(path, follow_symlinks=False).st_mtime < cutoff:
+                    found.append(Path(path).relative_to(self._root).as_posix())
+        return tuple(sorted(found))
+
+    def remove_partial_files(self, *, older_than: float) -> tuple[str, ...]:
+        """Delete the temp files `partial_files` lists; return what was removed."""
+        removed: list[str] = []
+        for relative in self.partial_files(older_than=older_than):
+            with contextlib.suppress(FileNotFoundError):
+                (self._root / relative).unlink()
+                removed.append(relative)
+        return tuple(removed)
+
     def _path(self, key: str) -> Path:
         path = self._root.joinpath(*validate_key(key).split("/"))
         # A valid key has no '..', but a symlink inside the root could still point outside it.
@@ -142,7 +164,8 @@ class LocalStore:
         return ObjectStoreError(f"cannot {action} {shown(key)} in {self.url}: {exc.strerror or exc}", key=key)
 
 
-def _walk_files(directory: Path) -> Iterator[str]:
+def _walk_files(directory: Path, *, partial: bool = False) -> Iterator[str]:
+    """Object files under `directory` (or, with `partial`, only the temp files of writes)."""
     try:
         with os.scandir(directory) as entries:
             found = list(entries)
@@ -150,8 +173,8 @@ def _walk_files(directory: Path) -> Iterator[str]:
         return
     for entry in found:
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk_files(Path(entry.path))
-        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(TEMP_SUFFIX):
+            yield from _walk_files(Path(entry.path), partial=partial)
+        elif entry.is_file(follow_symlinks=False) and entry.name.endswith(TEMP_SUFFIX) == partial:
             yield entry.path
 
 

@@ -30,18 +30,25 @@ class RetryPolicy:
 
     Before retry n (0-based) it waits a random time between 0 and
     min(max_delay, initial_delay * 2**n): full jitter keeps many clients from retrying in step.
+    Each request itself is bounded by `connect_timeout` and `read_timeout` (seconds without a
+    byte from the server), so a silent endpoint costs at most `deadline` plus one request's
+    timeouts before `ObjectStoreUnavailableError`.
     """
 
     attempts: int = 6
     initial_delay: float = 0.25
     max_delay: float = 8.0
     deadline: float = 120.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError("RetryPolicy.attempts must be at least 1")
         if min(self.initial_delay, self.max_delay, self.deadline) < 0:
             raise ValueError("RetryPolicy delays and deadline must not be negative")
+        if min(self.connect_timeout, self.read_timeout) <= 0:
+            raise ValueError("RetryPolicy timeouts must be positive")
 
     def backoff(self, retry_number: int) -> float:
         """Seconds to wait before retry `retry_number` (0 for the first retry)."""

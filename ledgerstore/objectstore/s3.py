@@ -57,10 +57,10 @@ class S3Store:
         if part_size < MIN_PART_SIZE:
             raise ValueError(f"S3 part_size must be at least {MIN_PART_SIZE} bytes")
         self._prefix = validate_prefix(prefix.strip("/"))
-        self._fs = _filesystem(endpoint_url, dict(storage_options or {}))
+        self._retry = retry or RetryPolicy()
+        self._fs = _filesystem(endpoint_url, dict(storage_options or {}), self._retry)
         self._foreign = _foreign_errors()
         self._bucket = bucket
-        self._retry = retry or RetryPolicy()
         self._part_size = part_size
         self.url = f"s3://{bucket}/{self._prefix}" if self._prefix else f"s3://{bucket}"
 
@@ -219,9 +219,15 @@ def _import_s3fs() -> Any:
     return s3fs
 
 
-def _filesystem(endpoint_url: str | None, options: dict[str, Any]) -> Any:
+def _filesystem(endpoint_url: str | None, options: dict[str, Any], retry: RetryPolicy) -> Any:
     s3fs = _import_s3fs()
-    config = {"retries": {"total_max_attempts": 1}, **options.pop("config_kwargs", {})}
+    config = {
+        "retries": {"total_max_attempts": 1},
+        # botocore's defaults (60 s each) let a silent endpoint hold a request for minutes.
+        "connect_timeout": retry.connect_timeout,
+        "read_timeout": retry.read_timeout,
+        **options.pop("config_kwargs", {}),
+    }
     filesystem = s3fs.S3FileSystem(
         endpoint_url=endpoint_url, config_kwargs=config, skip_instance_cache=True, **options
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from ledgerstore.errors import InvalidKeyError, ObjectNotFoundError, ObjectStoreError
+from ledgerstore.objectstore import LeavesPartials
 from ledgerstore.objectstore.keys import TEMP_SUFFIX
 from ledgerstore.objectstore.local import LocalStore
 
@@ -85,3 +87,19 @@ def test_segment_too_long_for_the_file_system(root: Path) -> None:
 def test_root_must_be_absolute() -> None:
     with pytest.raises(ValueError, match="absolute"):
         LocalStore(Path("relative"))
+
+
+def test_partial_files_of_killed_writers_are_listed_and_removed_when_old(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "objects")
+    store.put_once("ledger-raw/abc/a.csv", b"data")
+    old = tmp_path / "objects" / "ledger-raw" / "abc" / ".dead.ledgerstore-partial"
+    young = tmp_path / "objects" / "ledger-artifacts" / ".busy.ledgerstore-partial"
+    young.parent.mkdir(parents=True)
+    old.write_bytes(b"half")
+    young.write_bytes(b"in progress")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert isinstance(store, LeavesPartials)
+    assert store.partial_files(older_than=3600) == ("ledger-raw/abc/.dead.ledgerstore-partial",)
+    assert store.remove_partial_files(older_than=3600) == ("ledger-raw/abc/.dead.ledgerstore-partial",)
+    assert not old.exists() and young.exists()
+    assert list(store.list()) == ["ledger-raw/abc/a.csv"]

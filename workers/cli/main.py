@@ -23,6 +23,7 @@ from ledgerstore.errors import (
     LedgerStoreError,
     LedgerUnavailableError,
     ObjectNotFoundError,
+    UploadRejectedError,
 )
 from normalizer.errors import NormalizerError
 from reporting.errors import ReportError
@@ -93,7 +94,7 @@ def describe_error(exc: BaseException) -> tuple[str, ExitCode]:
         return _database_error(exc)
     if isinstance(exc, LedgerFileNotFoundError | ObjectNotFoundError | FileNotFoundError):
         code = ExitCode.NOT_FOUND
-    elif isinstance(exc, NormalizerError):
+    elif isinstance(exc, NormalizerError | UploadRejectedError):
         code = ExitCode.INPUT
     elif isinstance(exc, ConfigurationError):
         code = ExitCode.USAGE
