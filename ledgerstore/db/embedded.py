@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,10 @@ def start_embedded(pgdata: Path, *, keep_running: bool = True) -> EmbeddedServer
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            server = _pgserver().get_server(pgdata, cleanup_mode=None if keep_running else "stop")
-            uri = server.get_uri()
+        server = _attempts(
+            lambda: _pgserver().get_server(pgdata, cleanup_mode=None if keep_running else "stop")
+        )
+        uri = server.get_uri()
     except Exception as exc:  # pgserver raises bare RuntimeError/CalledProcessError/AssertionError
         log = pgdata / "log"
         hint = f"; see the server log {log}" if log.exists() else ""
@@ -59,12 +60,29 @@ def start_embedded(pgdata: Path, *, keep_running: bool = True) -> EmbeddedServer
     return EmbeddedServer(pgdata=pgdata, uri=str(uri), started_in_s=time.perf_counter() - started)
 
 
+def _attempts(start: Callable[[], Any], tries: int = 5) -> Any:
+    """`start()`, tried again after a short pause when it fails.
+
+    PostgreSQL writes `postmaster.pid` a few lines at a time while it starts; pgserver reads it
+    without waiting and fails (an AssertionError on the line count) if another process's server
+    is mid-start. The file is complete within milliseconds, so a retry succeeds.
+    """
+    for attempt in range(tries):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return start()
+        except Exception:
+            if attempt + 1 == tries:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def stop_embedded(pgdata: Path) -> bool:
     """Stop the embedded server in `pgdata` if one is running. Returns True if one was stopped."""
     if not (pgdata / "postmaster.pid").exists():
         return False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        server = _pgserver().get_server(pgdata, cleanup_mode=None)
-        server.stop()
+    server = _attempts(lambda: _pgserver().get_server(pgdata, cleanup_mode=None))
+    server.stop()
     return True
