@@ -33,6 +33,8 @@ from normalizer.fast.records import Amounts, ColumnRecords
 from normalizer.mapping import ColumnMap, build_column_map, normalize_header
 from normalizer.readers.limits import Limits
 from normalizer.result import Detected, Issue, NormalizeResult
+from normalizer.roles.content import SAMPLE_ROWS
+from normalizer.roles.explain import describe_roles
 from normalizer.structure.assemble import currency_code
 from normalizer.structure.cells import cell_text
 from normalizer.structure.classify import DEFAULT_TOTAL_LABEL
@@ -110,7 +112,9 @@ def _normalize(
     rows = head.sheets[0].rows
     _require(all(row.number == i + 1 for i, row in enumerate(rows)))
     table = build_table(rows, None, {})
-    columns = build_column_map(table.headers, None)
+    columns = build_column_map(table.headers, None, sample=table.rows[:SAMPLE_ROWS])
+    # role evidence is read from the first rows: the prefix must hold as many as the file
+    _require(len(table.rows) >= SAMPLE_ROWS or len(data) <= _PREFIX_BYTES)
     width = len(table.headers)
     _require(all(len(row.cells) == width for row in table.rows))
     _require_simple(columns)
@@ -127,8 +131,7 @@ def _normalize(
     detected: dict[str, Detected] = {"profile": profile_detected, **head.detected}
     detected["sheet"] = Detected(value=None, confidence=1.0, source="detected")
     detected["header_row"] = table.header_row
-    detected["columns"] = Detected(value=columns.describe(), confidence=1.0, source=columns.source)
-    detected["amount_model"] = Detected(value=columns.model, confidence=1.0, source=columns.source)
+    detected.update(describe_roles(columns))
     return _build(cells, table, columns, detected, fiscal_year, ledger_file_id)
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from normalizer.mapping import header_score, match_header
 from normalizer.structure.cells import RowLike, cell_at, is_blank
 
-#: Header rows are looked for among the first rows only: preambles are short.
-HEADER_SEARCH_ROWS = 60
+#: Header rows are looked for among the first rows only: preambles (blank and delimiter-only
+#: rows, key/value metadata, titles) are short. Blank rows score 0, so they never win.
+HEADER_SEARCH_ROWS = 100
 _SAMPLE_ROWS = 500
 
 
@@ -46,7 +47,7 @@ def ledger_row_count(rows: Sequence[RowLike], header: HeaderChoice) -> int:
         for i, cell in enumerate(header_cells)
         if isinstance(cell, str)
         and (m := match_header(cell)) is not None
-        and m[0] in ("debit", "credit", "amount")
+        and m[0] in ("debit", "credit", "amount", "gross", "net")
     ]
     below = rows[header.index + 1 : header.index + 1 + _SAMPLE_ROWS]
     return sum(1 for row in below if any(not is_blank(cell_at(row.cells, i)) for i in amount_columns))

@@ -1,0 +1,66 @@
+"""From header matches (checked against content) to one column per record field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from normalizer.roles.content import ColumnContent
+from normalizer.roles.evidence import believable
+from normalizer.roles.vocabulary import HeaderMatch, fold, match_words
+
+#: Headers whose columns are merged into one field, first non-empty wins.
+MERGED = frozenset({"debit account", "credit account"})
+
+
+def header_matches(headers: Sequence[str]) -> list[HeaderMatch | None]:
+    return [match_words(h) if h.strip() else None for h in headers]
+
+
+def assign(
+    matches: Sequence[HeaderMatch | None],
+    headers: Sequence[str],
+    contents: Sequence[ColumnContent | None],
+    taken: set[int],
+    skip: set[str],
+) -> tuple[dict[str, tuple[int, ...]], dict[int, str]]:
+    """field -> columns (best rank first, then leftmost) and column -> why a match was refused."""
+    refused: dict[int, str] = {}
+    candidates = []
+    for index, match in enumerate(matches):
+        if match is None or index in taken or match.field in skip:
+            continue
+        if not believable(match.field, contents[index]):
+            refused[index] = f"header reads as {match.field}, but the cells do not"
+            continue
+        candidates.append((match.rank, index, match))
+    fields: dict[str, tuple[int, ...]] = {}
+    for _rank, index, match in sorted(candidates, key=lambda c: (c[0], c[1])):
+        current = fields.get(match.field)
+        if current is None:
+            fields[match.field] = (index,)
+        elif match.phrase in MERGED and all(fold(headers[c]) in MERGED for c in current):
+            fields[match.field] = (*current, index)
+    return fields, refused
+
+
+def runner_up(
+    matches: Sequence[HeaderMatch | None],
+    contents: Sequence[ColumnContent | None],
+    field: str,
+    chosen: int,
+) -> int | None:
+    """Another believable column for `field` whose header is as strong as the chosen one's."""
+    best = matches[chosen]
+    if best is None:
+        return None
+    for index, match in enumerate(matches):
+        if (
+            index != chosen
+            and match is not None
+            and match.field == field
+            and match.how == best.how
+            and abs(match.rank - best.rank) <= 1
+            and believable(field, contents[index])
+        ):
+            return index
+    return None
