@@ -14,7 +14,9 @@ from typing import Literal
 
 from normalizer.errors import NoAmountColumnError, ProfileError
 from normalizer.profiles.model import MAPPABLE_FIELDS, ColumnRef, Profile
+from normalizer.result import Issue
 from normalizer.roles.assign import assign, header_matches, runner_up
+from normalizer.roles.checks import demote_line_ids, disagreeing_signs, no_date_issue
 from normalizer.roles.content import SAMPLE_ROWS, ColumnContent, amount_of, describe
 from normalizer.roles.errors import AmbiguousColumnsError
 from normalizer.roles.evidence import ColumnEvidence, score
@@ -79,6 +81,7 @@ class ColumnMap:
     evidence: tuple[ColumnEvidence, ...] = ()  # one per column when detected
     side_tokens: Mapping[str, str] = field(default_factory=dict)  # learned from the side column's values
     amount_note: str = ""  # how the amount model was chosen, for `--explain`
+    issues: tuple[Issue, ...] = ()  # file-level findings (no date column, disagreeing signs)
 
     def columns(self, name: str) -> tuple[int, ...]:
         return self.fields.get(name, ())
@@ -199,8 +202,11 @@ def build_column_map(
     else:
         detected, notes = assign(matches, headers, contents, taken, skip)
         _refuse_close_amounts(detected, matches, contents, names, sample)
+        demote_line_ids(detected, contents, notes, whole=0 < len(sample) < SAMPLE_ROWS)
     fields = {**detected, **explicit}
+    candidates = dict(fields)
     model, note = _amount_model(fields, set(explicit))
+    issues = [*no_date_issue(fields), *_disagreements(candidates, fields, names, sample)]
     for extra in _EXTRA_ROLES:
         fields.pop(extra, None)
     used = {c for cols in fields.values() for c in cols}
@@ -216,7 +222,35 @@ def build_column_map(
         evidence=_evidence(fields, names, matches, contents, notes),
         side_tokens=MappingProxyType(learned),
         amount_note=note,
+        issues=tuple(issues),
     )
+
+
+def _disagreements(
+    candidates: Mapping[str, tuple[int, ...]],
+    fields: Mapping[str, tuple[int, ...]],
+    names: Sequence[str],
+    sample: Sequence[RowLike],
+) -> list[Issue]:
+    """Signed-amount or side columns the debit/credit model left out, checked against it."""
+    if not sample or not (fields.get("debit") and fields.get("credit")):
+        return []
+    debit, credit = fields["debit"][0], fields["credit"][0]
+    out: list[Issue] = []
+    for name, kind in (("amount", "signed amount"), ("side", "side")):
+        dropped = candidates.get(name, ())
+        if dropped and name not in fields:
+            out.extend(
+                disagreeing_signs(
+                    sample,
+                    debit=debit,
+                    credit=credit,
+                    other=dropped[0],
+                    other_name=names[dropped[0]],
+                    kind=kind,
+                )
+            )
+    return out
 
 
 def _refuse_close_amounts(

@@ -206,7 +206,7 @@ def _normalize_table(
     data_rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind is RowKind.DATA]
     rules, value_detected = decide_values(profile, columns, data_rows, table.preamble, fiscal_year)
     detected.update(value_detected)
-    issues: list[Issue] = [*table.issues, *undecided_notes(detected, columns)]
+    issues: list[Issue] = [*table.issues, *columns.issues, *undecided_notes(detected, columns)]
     blocks, detected["inherit"] = decide_blocks(profile, columns, data_rows)
     records = _walk(
         table,

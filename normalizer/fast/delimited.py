@@ -118,6 +118,7 @@ def _normalize(
     width = len(table.headers)
     _require(all(len(row.cells) == width for row in table.rows))
     _require_simple(columns)
+    _require(not columns.issues)  # file-level findings: the general path reports them
     header_lines = len(table.preamble) + 1
     frame = _read_arrow(data, head.detected["delimiter"].value, width, header_lines)
     _require(frame.num_rows + header_lines == _line_count(data))

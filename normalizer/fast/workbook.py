@@ -97,6 +97,7 @@ def _normalize(
     columns = build_column_map(table.headers, None, sample=table.rows[:SAMPLE_ROWS])
     _require(len(table.headers) == width)
     _require_simple(columns)
+    _require(not columns.issues)  # file-level findings: the general path reports them
     _require(not index_columns(table.headers, table.rows))
     amount_cols = [c for n in _AMOUNT_FIELDS for c in columns.columns(n)]
     # Amount cells' texts below are exact numbers, not `cell_text`: a header key with digits
