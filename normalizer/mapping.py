@@ -197,10 +197,14 @@ def build_column_map(
     matches = header_matches(headers)
     notes: dict[int, str] = {}
     if headerless and profile is None and sample:
-        inferred = infer_roles(sample, [c for c in contents if c is not None])
+        inferred = infer_roles(sample, [c for c in contents if c is not None], names)
         detected, notes = inferred.fields, inferred.notes
     else:
         detected, notes = assign(matches, headers, contents, taken, skip)
+        if profile is None and sample and not set(detected).intersection(_MONEY_ROLES):
+            detected, notes = _with_content_roles(detected, notes, sample, contents, names)
+        if profile is None and "posted_on" not in detected:
+            _date_from_content(detected, notes, contents, taken)
         _refuse_close_amounts(detected, matches, contents, names, sample)
         demote_line_ids(detected, contents, notes, whole=0 < len(sample) < SAMPLE_ROWS)
     fields = {**detected, **explicit}
@@ -251,6 +255,39 @@ def _disagreements(
                 )
             )
     return out
+
+
+def _with_content_roles(
+    detected: dict[str, tuple[int, ...]],
+    notes: dict[int, str],
+    sample: Sequence[RowLike],
+    contents: Sequence[ColumnContent | None],
+    names: Sequence[str],
+) -> tuple[dict[str, tuple[int, ...]], dict[int, str]]:
+    """Headers that name no money column: the content decides the date and the money columns;
+    what the headers did name is kept where it does not take one of those columns."""
+    inferred = infer_roles(sample, [c for c in contents if c is not None], names)
+    money = {c for name, cols in inferred.fields.items() if name != "description" for c in cols}
+    kept = {n: cols for n, cols in detected.items() if not money.intersection(cols)}
+    merged = {**{n: c for n, c in inferred.fields.items() if n not in kept}, **kept}
+    return merged, {**notes, **inferred.notes}
+
+
+def _date_from_content(
+    detected: dict[str, tuple[int, ...]],
+    notes: dict[int, str],
+    contents: Sequence[ColumnContent | None],
+    taken: set[int],
+) -> None:
+    """No header names the date: the first free column whose cells are dates on most rows."""
+    used = taken | {c for cols in detected.values() for c in cols}
+    for index, content in enumerate(contents):
+        if index in used or content is None:
+            continue
+        if content.filled >= 0.5 * content.rows and content.date >= 0.9 and content.amount < 0.5:
+            detected["posted_on"] = (index,)
+            notes[index] = "no header names the date; the cells are dates"
+            return
 
 
 def _refuse_close_amounts(

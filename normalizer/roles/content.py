@@ -50,7 +50,7 @@ class ColumnContent:
         }
 
 
-def _is_date(cell: object) -> bool:
+def is_date(cell: object) -> bool:
     from normalizer.values.dates import parse_date
 
     if isinstance(cell, dt.date):
@@ -92,12 +92,12 @@ def describe_column(rows: Sequence[RowLike], column: int) -> ColumnContent:
     """The content shares of one column over (the first `SAMPLE_ROWS` of) `rows`."""
     cells = [c for row in rows[:SAMPLE_ROWS] if not is_blank(c := cell_at(row.cells, column))]
     n = len(cells) or 1
-    amounts = [a for c in cells if not _is_date(c) and (a := amount_of(c)) is not None]
+    amounts = [a for c in cells if not is_date(c) and (a := amount_of(c)) is not None]
     texts = [cell_text(c) for c in cells]
     return ColumnContent(
         filled=len(cells),
         rows=min(len(rows), SAMPLE_ROWS),
-        date=sum(map(_is_date, cells)) / n,
+        date=sum(map(is_date, cells)) / n,
         amount=len(amounts) / n,
         fraction=sum(1 for a in amounts if a != a.to_integral_value()) / n,
         negative=sum(1 for a in amounts if a < 0) / n,

@@ -8,6 +8,7 @@ account; the longest free text is the description. Anything else stays an attrib
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,7 +36,9 @@ def _is_code(c: ColumnContent) -> bool:
     return c.filled >= 0.9 * c.rows and c.code >= 0.9 and c.fraction == 0 and c.negative == 0
 
 
-def infer_roles(rows: Sequence[RowLike], contents: Sequence[ColumnContent]) -> Inferred:
+def infer_roles(
+    rows: Sequence[RowLike], contents: Sequence[ColumnContent], names: Sequence[str] = ()
+) -> Inferred:
     """Fields for a headerless table; NoHeaderError when the content shows no date and amount."""
     notes: dict[int, str] = {}
     dates = [i for i, c in enumerate(contents) if c.filled >= 0.5 * c.rows and c.date >= 0.9]
@@ -49,7 +52,7 @@ def infer_roles(rows: Sequence[RowLike], contents: Sequence[ColumnContent]) -> I
         )
     fields: dict[str, tuple[int, ...]] = {"posted_on": (dates[0],)}
     notes[dates[0]] = "dates in the cells"
-    fields.update(_money(rows, contents, money, notes))
+    fields.update(_money(rows, contents, money, notes, names))
     used = {c for cols in fields.values() for c in cols}
     if codes and codes[0] not in used:
         fields["account"] = (codes[0],)
@@ -68,8 +71,17 @@ def infer_roles(rows: Sequence[RowLike], contents: Sequence[ColumnContent]) -> I
 
 
 def _money(
-    rows: Sequence[RowLike], contents: Sequence[ColumnContent], money: list[int], notes: dict[int, str]
+    rows: Sequence[RowLike],
+    contents: Sequence[ColumnContent],
+    money: list[int],
+    notes: dict[int, str],
+    names: Sequence[str],
 ) -> dict[str, tuple[int, ...]]:
+    balances = [b for b in money if any(_running_balance(rows, a, b) for a in money if a != b)]
+    for column in balances:
+        notes[column] = "a running balance of another column: not the amount"
+    if len(balances) < len(money):
+        money = [m for m in money if m not in balances]
     pairs = [(a, b) for n, a in enumerate(money) for b in money[n + 1 :] if _complementary(rows, a, b)]
     if len(pairs) == 1:
         debit, credit = pairs[0]
@@ -77,10 +89,15 @@ def _money(
         return {"debit": (debit,), "credit": (credit,)}
     if len(pairs) > 1 or len(money) > 1:
         first, second = (pairs[0] if pairs else money[:2])[:2]
+        if not pairs and _same_values(rows, first, second):
+            notes[first] = "signed amounts (the next column holds the same values)"
+            return {"amount": (first,)}
+        a, b = (
+            f"'{names[i]}' (column {i + 1})" if i < len(names) else f"column {i + 1}" for i in (first, second)
+        )
         raise AmbiguousColumnsError(
-            f"columns {first + 1} and {second + 1} both read as amounts and give different totals; "
-            f"say which with a profile: [columns] amount = {first + 1}  (or debit = {first + 1}, "
-            f"credit = {second + 1})"
+            f"{a} and {b} both read as amounts and give different totals; say which with a "
+            f"profile: [columns] amount = {first + 1}  (or debit = {first + 1} and credit = {second + 1})"
         )
     (amount,) = money
     sides = [
@@ -94,6 +111,31 @@ def _money(
         return {"amount": (amount,), "side": (sides[0],)}
     notes[amount] = "signed amounts"
     return {"amount": (amount,)}
+
+
+def _same_values(rows: Sequence[RowLike], a: int, b: int) -> bool:
+    from normalizer.roles.content import amount_of
+
+    return all(
+        amount_of(cell_at(row.cells, a)) == amount_of(cell_at(row.cells, b)) for row in rows[:SAMPLE_ROWS]
+    )
+
+
+def _running_balance(rows: Sequence[RowLike], amount: int, balance: int) -> bool:
+    """Each step of `balance` is plus or minus the row's `amount` (newest first or last)."""
+    from normalizer.roles.content import amount_of
+
+    pairs = [
+        (a, b)
+        for row in rows[:SAMPLE_ROWS]
+        if (a := amount_of(cell_at(row.cells, amount))) is not None
+        and (b := amount_of(cell_at(row.cells, balance))) is not None
+    ]
+    if len(pairs) < 2:
+        return False
+    steps = list(itertools.pairwise(pairs))
+    fits = sum(1 for (a0, b0), (a1, b1) in steps if b1 - b0 in (a1, -a1) or b0 - b1 in (a0, -a0))
+    return fits >= 0.9 * len(steps)
 
 
 def _complementary(rows: Sequence[RowLike], a: int, b: int) -> bool:

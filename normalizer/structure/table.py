@@ -10,7 +10,13 @@ from normalizer.mapping import header_texts, normalize_header
 from normalizer.profiles.model import Profile
 from normalizer.result import Detected, Issue
 from normalizer.structure.cells import RowLike, cell_text
-from normalizer.structure.header import HEADER_SEARCH_ROWS, HeaderChoice, find_header, ledger_row_count
+from normalizer.structure.header import (
+    HEADER_SEARCH_ROWS,
+    HeaderChoice,
+    find_header,
+    ledger_row_count,
+    words_header,
+)
 from normalizer.structure.typed import ControlSpan, flatten
 
 
@@ -125,6 +131,8 @@ def build_table(
         detected = Detected(value=profile.header_row, confidence=1.0, source="profile")
     else:
         choice = _profile_header(rows, profile) or find_header(rows)
+        if choice is None and headerless and profile is None:
+            choice = words_header(rows)
         if choice is None and headerless and profile is None and rows:
             return Table(
                 headers=("",) * _width(rows),
