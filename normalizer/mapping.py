@@ -15,7 +15,7 @@ from typing import Literal
 from normalizer.errors import NoAmountColumnError, ProfileError
 from normalizer.profiles.model import MAPPABLE_FIELDS, ColumnRef, Profile
 from normalizer.result import Issue
-from normalizer.roles.assign import assign, header_matches, runner_up
+from normalizer.roles.assign import assign, header_matches, prefer_filled_date, runner_up
 from normalizer.roles.checks import demote_line_ids, disagreeing_signs, no_date_issue
 from normalizer.roles.content import SAMPLE_ROWS, ColumnContent, amount_of, describe
 from normalizer.roles.errors import AmbiguousColumnsError
@@ -203,6 +203,7 @@ def build_column_map(
         detected, notes = assign(matches, headers, contents, taken, skip)
         if profile is None and sample and not set(detected).intersection(_MONEY_ROLES):
             detected, notes = _with_content_roles(detected, notes, sample, contents, names)
+        prefer_filled_date(detected, matches, contents, notes)
         if profile is None and "posted_on" not in detected:
             _date_from_content(detected, notes, contents, taken)
         _refuse_close_amounts(detected, matches, contents, names, sample)

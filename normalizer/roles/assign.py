@@ -64,3 +64,31 @@ def runner_up(
         ):
             return index
     return None
+
+
+def prefer_filled_date(
+    fields: dict[str, tuple[int, ...]],
+    matches: Sequence[HeaderMatch | None],
+    contents: Sequence[ColumnContent | None],
+    notes: dict[int, str],
+) -> None:
+    """Of two date columns, one with gaps (pending rows, no completed date yet) loses to one
+    filled on every sampled row: blanks in the date would read as continuation lines."""
+    chosen = fields.get("posted_on", (None,))[0]
+    content = contents[chosen] if chosen is not None else None
+    if chosen is None or content is None or content.filled >= content.rows:
+        return
+    for index, match in enumerate(matches):
+        other = contents[index]
+        if (
+            match is not None
+            and match.field == "posted_on"
+            and other is not None
+            and other.filled == other.rows
+            and believable("posted_on", other)
+        ):
+            fields["posted_on"] = (index,)
+            notes[index] = (
+                f"filled on every row, unlike '{matches[chosen].phrase if matches[chosen] else ''}'"
+            )
+            return
