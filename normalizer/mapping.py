@@ -204,8 +204,6 @@ def build_column_map(
         if profile is None and sample and not set(detected).intersection(_MONEY_ROLES):
             detected, notes = _with_content_roles(detected, notes, sample, contents, names)
         prefer_filled_date(detected, matches, contents, notes)
-        if profile is None and "posted_on" not in detected:
-            _date_from_content(detected, notes, contents, taken)
         _refuse_close_amounts(detected, matches, contents, names, sample)
         demote_line_ids(detected, contents, notes, whole=0 < len(sample) < SAMPLE_ROWS)
     fields = {**detected, **explicit}
@@ -272,23 +270,6 @@ def _with_content_roles(
     kept = {n: cols for n, cols in detected.items() if not money.intersection(cols)}
     merged = {**{n: c for n, c in inferred.fields.items() if n not in kept}, **kept}
     return merged, {**notes, **inferred.notes}
-
-
-def _date_from_content(
-    detected: dict[str, tuple[int, ...]],
-    notes: dict[int, str],
-    contents: Sequence[ColumnContent | None],
-    taken: set[int],
-) -> None:
-    """No header names the date: the first free column whose cells are dates on most rows."""
-    used = taken | {c for cols in detected.values() for c in cols}
-    for index, content in enumerate(contents):
-        if index in used or content is None:
-            continue
-        if content.filled >= 0.5 * content.rows and content.date >= 0.9 and content.amount < 0.5:
-            detected["posted_on"] = (index,)
-            notes[index] = "no header names the date; the cells are dates"
-            return
 
 
 def _refuse_close_amounts(
