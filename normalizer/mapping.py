@@ -15,7 +15,7 @@ from typing import Literal
 from normalizer.errors import NoAmountColumnError, ProfileError
 from normalizer.profiles.model import MAPPABLE_FIELDS, ColumnRef, Profile
 from normalizer.result import Issue
-from normalizer.roles.assign import assign, header_matches, prefer_filled_date, runner_up
+from normalizer.roles.assign import assign, best, header_matches, prefer_filled_date, runner_up
 from normalizer.roles.checks import demote_line_ids, disagreeing_signs, no_date_issue
 from normalizer.roles.content import SAMPLE_ROWS, ColumnContent, amount_of, describe
 from normalizer.roles.errors import AmbiguousColumnsError
@@ -193,8 +193,8 @@ def build_column_map(
     if set(explicit).intersection((*_AMOUNT_FIELDS, "side")):
         skip.update(_MONEY_ROLES)
     headerless = not any(h.strip() for h in headers)
-    contents = _contents(sample, len(headers), profile is None)
-    matches = header_matches(headers)
+    contents = _contents(sample, len(headers), True)
+    matches = best(header_matches(headers), contents)
     notes: dict[int, str] = {}
     if headerless and profile is None and sample:
         inferred = infer_roles(sample, [c for c in contents if c is not None], names)

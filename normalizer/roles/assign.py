@@ -6,14 +6,26 @@ from collections.abc import Sequence
 
 from normalizer.roles.content import ColumnContent
 from normalizer.roles.evidence import believable
-from normalizer.roles.vocabulary import HeaderMatch, fold, match_words
+from normalizer.roles.vocabulary import HeaderMatch, fold, match_all
 
 #: Headers whose columns are merged into one field, first non-empty wins.
 MERGED = frozenset({"debit account", "credit account"})
 
 
-def header_matches(headers: Sequence[str]) -> list[HeaderMatch | None]:
-    return [match_words(h) if h.strip() else None for h in headers]
+def header_matches(headers: Sequence[str]) -> list[tuple[HeaderMatch, ...]]:
+    """Every vocabulary reading of each header, best first (empty for unknown words)."""
+    return [match_all(h) if h.strip() else () for h in headers]
+
+
+def best(
+    matches: Sequence[tuple[HeaderMatch, ...]], contents: Sequence[ColumnContent | None]
+) -> list[HeaderMatch | None]:
+    """Per column, the first reading its content allows (else the first reading, refused)."""
+    out: list[HeaderMatch | None] = []
+    for readings, content in zip(matches, contents, strict=True):
+        fitting = [m for m in readings if believable(m.field, content)]
+        out.append(fitting[0] if fitting else (readings[0] if readings else None))
+    return out
 
 
 def assign(
@@ -88,7 +100,5 @@ def prefer_filled_date(
             and believable("posted_on", other)
         ):
             fields["posted_on"] = (index,)
-            notes[index] = (
-                f"filled on every row, unlike '{matches[chosen].phrase if matches[chosen] else ''}'"
-            )
+            notes[index] = "filled on every row, unlike the better-named date column"
             return

@@ -37,7 +37,7 @@ class Vocabulary:
     phrases: Mapping[str, tuple[str, ...]]
     suffixes: Mapping[str, tuple[str, ...]]
     sides: Mapping[str, str]  # folded token -> "debit" | "credit"
-    index: Mapping[str, tuple[str, int]]
+    index: Mapping[str, tuple[tuple[str, int], ...]]  # phrase -> (field, rank), file order
 
 
 def fold(text: str) -> str:
@@ -61,10 +61,11 @@ def vocabulary() -> Vocabulary:
     raw = tomllib.loads(resources.files(__package__).joinpath("vocabulary.toml").read_text("utf-8"))
     phrases = {name: tuple(fold(p) for p in spec["phrases"]) for name, spec in raw["fields"].items()}
     suffixes = {name: tuple(spec.get("suffixes", ())) for name, spec in raw["fields"].items()}
-    index: dict[str, tuple[str, int]] = {}
+    index: dict[str, tuple[tuple[str, int], ...]] = {}
     for name, entries in phrases.items():
         for rank, phrase in enumerate(entries):
-            index.setdefault(phrase, (name, rank))
+            if all(field != name for field, _ in index.get(phrase, ())):
+                index[phrase] = (*index.get(phrase, ()), (name, rank))
     sides = {token.casefold(): side for side in ("debit", "credit") for token in raw["sides"][side]}
     return Vocabulary(
         phrases=MappingProxyType(phrases),
@@ -76,22 +77,34 @@ def vocabulary() -> Vocabulary:
 
 def match_words(text: str) -> HeaderMatch | None:
     """The best vocabulary entry for one header, or None."""
+    found = match_all(text)
+    return found[0] if found else None
+
+
+def match_all(text: str) -> tuple[HeaderMatch, ...]:
+    """Every field the header can name, best first: a phrase listed under two fields
+    (`Valuta`: a German value date, a Dutch or Italian currency) gives both, and the
+    column's content decides."""
     vocab = vocabulary()
     key = fold(text)
     if not key:
-        return None
+        return ()
     if key in vocab.index:
-        name, rank = vocab.index[key]
-        return HeaderMatch(field=name, rank=rank, phrase=key, how="exact")
+        return tuple(
+            HeaderMatch(field=name, rank=rank, phrase=key, how="exact") for name, rank in vocab.index[key]
+        )
     words = header_words(text)
     if words and words != key and words in vocab.index:
-        name, rank = vocab.index[words]
-        return HeaderMatch(field=name, rank=FOLDED + rank, phrase=words, how="folded")
+        return tuple(
+            HeaderMatch(field=name, rank=FOLDED + rank, phrase=words, how="folded")
+            for name, rank in vocab.index[words]
+        )
     for candidate in dict.fromkeys((key, words)):
         found = _prefix(vocab, candidate)
         if found is not None:
-            return found
-    return _suffix(vocab, words or key)
+            return (found,)
+    suffix = _suffix(vocab, words or key)
+    return () if suffix is None else (suffix,)
 
 
 def _prefix(vocab: Vocabulary, key: str) -> HeaderMatch | None:
