@@ -312,6 +312,18 @@ def _evidence(
         role = role_of.get(index)
         match = matches[index] if index < len(matches) else None
         content = contents[index] if index < len(contents) else None
+        note = notes.get(index, "")
+        if not note and role is None and match is not None:
+            chosen = fields.get(match.field, ())
+            note = (
+                f"{match.field} is read from '{names[chosen[0]]}'"
+                if chosen
+                else f"{match.field} is not used by this table's amount model"
+                if match.field in _MONEY_ROLES
+                else ""
+            )
+        agrees = match if match is not None and match.field == (role or match.field) else None
+        value = score(agrees, role or (match.field if match else ""), content)
         out.append(
             ColumnEvidence(
                 column=index,
@@ -319,12 +331,8 @@ def _evidence(
                 role=role,
                 header=match,
                 content=content,
-                score=score(
-                    match if role is None or (match and match.field == role) else None,
-                    role or (match.field if match else ""),
-                    content,
-                ),
-                note=notes.get(index, ""),
+                score=value if value or role is None else 0.5,  # free text chosen by its length
+                note=note,
             )
         )
     return tuple(out)
