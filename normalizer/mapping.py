@@ -322,7 +322,10 @@ def _evidence(
                 if match.field in _MONEY_ROLES
                 else ""
             )
-        agrees = match if match is not None and match.field == (role or match.field) else None
+        reading = match.field if match is not None else None
+        agrees = (
+            match if reading in (role or reading, *(("gross", "net") if role == "amount" else ())) else None
+        )
         value = score(agrees, role or (match.field if match else ""), content)
         out.append(
             ColumnEvidence(

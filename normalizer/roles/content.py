@@ -16,7 +16,8 @@ from normalizer.roles.vocabulary import vocabulary
 from normalizer.structure.cells import RowLike, cell_at, cell_text, is_blank
 
 SAMPLE_ROWS = 200
-_CURRENCY = re.compile(r"[A-Za-z]{3}|[$€£¥₹₩₽₺₪₫₱₦₴฿₸]|[A-Z]{1,2}\$")
+_SYMBOL = re.compile(r"[$€£¥₹₩₽₺₪₫₱₦₴฿₸]|[A-Z]{1,2}\$")
+_CODE_PREFIX = re.compile(r"\s*([A-Za-z]{3})")
 _CODE = re.compile(
     r"[0-9]{3,12}(?:\.0)?|[0-9A-Z]{1,6}(?:[.\-/][0-9A-Z]{1,6}){2,4}|(?=.*[A-Z])(?=.*[0-9])[0-9A-Z]{2,10}"
 )
@@ -68,7 +69,14 @@ def is_date(cell: object) -> bool:
     )
 
 
+def is_currency(text: str) -> bool:
+    text = text.strip()
+    return text.upper() in vocabulary().currencies or bool(_SYMBOL.fullmatch(text))
+
+
 def amount_of(cell: object) -> Decimal | None:
+    """The cell as an amount under either decimal mark, or None. Three letters before or after
+    the number must be a real currency code: `TID1` is an id, `EUR 5` an amount."""
     from normalizer.values.amounts import parse_amount
 
     if isinstance(cell, Decimal):
@@ -78,6 +86,9 @@ def amount_of(cell: object) -> Decimal | None:
     for mark in (None, ".", ","):
         parsed = parse_amount(cell, decimal_mark=mark)
         if parsed.error is None and parsed.value is not None:
+            letters = _CODE_PREFIX.match(cell) or re.search(r"([A-Za-z]{3})\s*$", cell)
+            if letters and not is_currency(letters.group(1)):
+                return None
             return parsed.value
     return None
 
@@ -102,7 +113,7 @@ def describe_column(rows: Sequence[RowLike], column: int) -> ColumnContent:
         fraction=sum(1 for a in amounts if a != a.to_integral_value()) / n,
         negative=sum(1 for a in amounts if a < 0) / n,
         side=sum(map(_is_side, cells)) / n,
-        currency=sum(1 for t in texts if _CURRENCY.fullmatch(t.strip())) / n,
+        currency=sum(1 for t in texts if is_currency(t)) / n,
         code=sum(1 for t in texts if _CODE.fullmatch(t.strip())) / n,
         distinct=len(set(texts)),
         mean_length=sum(map(len, texts)) / n,

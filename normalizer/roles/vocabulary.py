@@ -37,6 +37,7 @@ class Vocabulary:
     phrases: Mapping[str, tuple[str, ...]]
     suffixes: Mapping[str, tuple[str, ...]]
     sides: Mapping[str, str]  # folded token -> "debit" | "credit"
+    currencies: frozenset[str]  # ISO 4217 codes, upper case
     index: Mapping[str, tuple[tuple[str, int], ...]]  # phrase -> (field, rank), file order
 
 
@@ -71,6 +72,7 @@ def vocabulary() -> Vocabulary:
         phrases=MappingProxyType(phrases),
         suffixes=MappingProxyType(suffixes),
         sides=MappingProxyType(sides),
+        currencies=frozenset(code.upper() for code in raw["currencies"]["codes"]),
         index=MappingProxyType(index),
     )
 
