@@ -18,8 +18,10 @@ from normalizer.structure.cells import RowLike, cell_at, cell_text, is_blank
 SAMPLE_ROWS = 200
 _SYMBOL = re.compile(r"[$€£¥₹₩₽₺₪₫₱₦₴฿₸]|[A-Z]{1,2}\$")
 _CODE_PREFIX = re.compile(r"\s*([A-Za-z]{3})")
+#: Account-like: whole numbers, dotted/dashed code parts, short letter+digit codes, IBANs.
 _CODE = re.compile(
     r"[0-9]{3,12}(?:\.0)?|[0-9A-Z]{1,6}(?:[.\-/][0-9A-Z]{1,6}){2,4}|(?=.*[A-Z])(?=.*[0-9])[0-9A-Z]{2,10}"
+    r"|[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}"
 )
 
 
