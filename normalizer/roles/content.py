@@ -16,6 +16,9 @@ from normalizer.roles.vocabulary import vocabulary
 from normalizer.structure.cells import RowLike, cell_at, cell_text, is_blank
 
 SAMPLE_ROWS = 200
+#: Cells read per table at most: a wide table gets fewer sample rows (never under 20), so a
+#: hostile thousand-column file costs what an ordinary one does.
+CELL_BUDGET = 10_000
 _SYMBOL = re.compile(r"[$€£¥₹₩₽₺₪₫₱₦₴฿₸]|[A-Z]{1,2}\$")
 _CODE_PREFIX = re.compile(r"\s*([A-Za-z]{3})")
 #: Account-like: whole numbers, dotted/dashed code parts, short letter+digit codes, IBANs.
@@ -122,5 +125,11 @@ def describe_column(rows: Sequence[RowLike], column: int) -> ColumnContent:
     )
 
 
+def sample_rows(width: int) -> int:
+    """How many rows the sample of a table this wide holds."""
+    return max(20, min(SAMPLE_ROWS, CELL_BUDGET // max(width, 1)))
+
+
 def describe(rows: Sequence[RowLike], width: int) -> tuple[ColumnContent, ...]:
-    return tuple(describe_column(rows, column) for column in range(width))
+    sample = rows[: sample_rows(width)]
+    return tuple(describe_column(sample, column) for column in range(width))

@@ -19,6 +19,9 @@ from normalizer.roles.errors import AmbiguousColumnsError
 from normalizer.structure.cells import RowLike, cell_at
 
 _ZERO = Decimal(0)
+#: More amount-like columns than this and no header: too many readings to choose among (and
+#: comparing every pair would cost the square of the width).
+_MAX_MONEY = 8
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,6 +80,11 @@ def _money(
     notes: dict[int, str],
     names: Sequence[str],
 ) -> dict[str, tuple[int, ...]]:
+    if len(money) > _MAX_MONEY:
+        raise AmbiguousColumnsError(
+            f"{len(money)} columns read as amounts; say which is the amount with a profile: "
+            f"[columns] amount = {money[0] + 1}  (or debit = and credit =)"
+        )
     balances = [b for b in money if any(_running_balance(rows, a, b) for a in money if a != b)]
     for column in balances:
         notes[column] = "a running balance of another column: not the amount"

@@ -7,7 +7,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 
@@ -39,6 +39,7 @@ class Vocabulary:
     sides: Mapping[str, str]  # folded token -> "debit" | "credit"
     currencies: frozenset[str]  # ISO 4217 codes, upper case
     index: Mapping[str, tuple[tuple[str, int], ...]]  # phrase -> (field, rank), file order
+    prefixes: Mapping[str, tuple[tuple[str, int, str], ...]]  # first word -> (field, rank, phrase)
 
 
 def fold(text: str) -> str:
@@ -68,7 +69,12 @@ def vocabulary() -> Vocabulary:
             if all(field != name for field, _ in index.get(phrase, ())):
                 index[phrase] = (*index.get(phrase, ()), (name, rank))
     sides = {token.casefold(): side for side in ("debit", "credit") for token in raw["sides"][side]}
+    prefixes: dict[str, list[tuple[str, int, str]]] = {}
+    for name in _PREFIX_FIELDS:
+        for rank, phrase in enumerate(phrases[name]):
+            prefixes.setdefault(phrase.split(" ", 1)[0], []).append((name, rank, phrase))
     return Vocabulary(
+        prefixes=MappingProxyType({word: tuple(found) for word, found in prefixes.items()}),
         phrases=MappingProxyType(phrases),
         suffixes=MappingProxyType(suffixes),
         sides=MappingProxyType(sides),
@@ -83,10 +89,13 @@ def match_words(text: str) -> HeaderMatch | None:
     return found[0] if found else None
 
 
+@lru_cache(maxsize=1 << 12)
 def match_all(text: str) -> tuple[HeaderMatch, ...]:
     """Every field the header can name, best first: a phrase listed under two fields
     (`Valuta`: a German value date, a Dutch or Italian currency) gives both, and the
-    column's content decides."""
+    column's content decides. Memoized: header search asks about the same cells often."""
+    if not any(ch.isalpha() for ch in text):
+        return ()  # a number or a date names no column
     vocab = vocabulary()
     key = fold(text)
     if not key:
@@ -110,11 +119,16 @@ def match_all(text: str) -> tuple[HeaderMatch, ...]:
 
 
 def _prefix(vocab: Vocabulary, key: str) -> HeaderMatch | None:
-    for name in _PREFIX_FIELDS:
-        for rank, phrase in enumerate(vocab.phrases[name]):
-            if key.startswith(phrase + " "):
-                return HeaderMatch(field=name, rank=PREFIX + rank, phrase=phrase, how="prefix")
-    return None
+    """The header starts with a money field's phrase and more words (`Betrag EUR`)."""
+    found = [
+        (_PREFIX_FIELDS.index(name), rank, name, phrase)
+        for name, rank, phrase in vocab.prefixes.get(key.split(" ", 1)[0], ())
+        if key.startswith(phrase + " ")
+    ]
+    if not found:
+        return None
+    _order, rank, name, phrase = min(found)
+    return HeaderMatch(field=name, rank=PREFIX + rank, phrase=phrase, how="prefix")
 
 
 def _suffix(vocab: Vocabulary, key: str) -> HeaderMatch | None:

@@ -192,3 +192,17 @@ def test_fast_path_declines_what_it_cannot_do_and_gives_the_same_result() -> Non
     ):
         fast, general = normalize(data, name="x.csv", fast_path=True), normalize(data, name="x.csv")
         assert list(fast.records) == list(general.records) and fast.issues == general.issues
+
+
+def test_wide_headerless_table_is_one_clear_error() -> None:
+    """Hundreds of amount-like columns and no header: no pairwise search, one error naming the fix."""
+    row = ",".join(["02/01/2024", *[f"{i}.50" for i in range(900)]])
+    with pytest.raises(AmbiguousColumnsError, match="900 columns read as amounts"):
+        normalize(("\n".join([row] * 30) + "\n").encode(), name="x.csv")
+
+
+def test_wide_table_samples_fewer_rows() -> None:
+    from normalizer.roles.content import CELL_BUDGET, SAMPLE_ROWS, sample_rows
+
+    assert sample_rows(5) == SAMPLE_ROWS
+    assert sample_rows(1000) * 1000 <= max(CELL_BUDGET, 20 * 1000)
