@@ -95,8 +95,7 @@ def decide_values(
         default_year=year,
         year_start=start if short_pattern and not fiscal_year else None,
         positive=profile.positive if profile else "debit",
-        side_tokens=(profile.side_tokens if profile and profile.side_tokens else None)
-        or (dict(columns.side_tokens) if columns.side_tokens else None),
+        side_tokens=profile.side_tokens if profile and profile.side_tokens else None,
         amount_scale=profile.amount_scale if profile else 0,
         currency=(profile.currency or "") if profile else "",
     )
