@@ -6,7 +6,13 @@ from typing import Any
 
 from normalizer.result import Detected, NormalizeResult
 
-_KINDS = (("date", "dates"), ("amount", "amounts"), ("side", "side flags"), ("currency", "currency codes"))
+_KINDS = (
+    ("date", "dates"),
+    ("amount", "amounts"),
+    ("side", "side flags"),
+    ("currency", "currency codes"),
+    ("code", "codes"),
+)
 _LISTED_ATTRIBUTES = 12
 
 
