@@ -23,7 +23,7 @@ def best(
     """Per column, the first reading its content allows (else the first reading, refused)."""
     out: list[HeaderMatch | None] = []
     for readings, content in zip(matches, contents, strict=True):
-        fitting = [m for m in readings if believable(m.field, content)]
+        fitting = [m for m in readings if believable(m.field, content, weak=m.weak)]
         out.append(fitting[0] if fitting else (readings[0] if readings else None))
     return out
 
@@ -41,7 +41,7 @@ def assign(
     for index, match in enumerate(matches):
         if match is None or index in taken or match.field in skip:
             continue
-        if not believable(match.field, contents[index]):
+        if not believable(match.field, contents[index], weak=match.weak):
             refused[index] = f"header reads as {match.field}, but the cells do not"
             continue
         candidates.append((match.rank, index, match))

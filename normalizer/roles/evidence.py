@@ -72,11 +72,17 @@ def support(role: str, content: ColumnContent | None) -> float | None:
     return float(getattr(content, kind))
 
 
-def believable(role: str, content: ColumnContent | None) -> bool:
+#: The share a `weak` header phrase needs (`Transaction Type` holding `Deposit`, `Expense`).
+WEAK_SUPPORT = 0.9
+
+
+def believable(role: str, content: ColumnContent | None, *, weak: bool = False) -> bool:
     """Whether the sample allows this role (an empty or unsampled column always does)."""
     share = support(role, content)
     kind = _SUPPORT.get(role)
-    return share is None or kind is None or share >= MIN_SUPPORT[kind]
+    if share is None or kind is None:
+        return True
+    return share >= (WEAK_SUPPORT if weak else MIN_SUPPORT[kind])
 
 
 def score(header: HeaderMatch | None, role: str, content: ColumnContent | None) -> float:

@@ -30,6 +30,7 @@ class HeaderMatch:
     rank: int
     phrase: str
     how: str  # "exact", "folded", "prefix" or "suffix"
+    weak: bool = False  # the phrase also names other things: the cells must nearly all fit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +39,7 @@ class Vocabulary:
     suffixes: Mapping[str, tuple[str, ...]]
     sides: Mapping[str, str]  # folded token -> "debit" | "credit"
     currencies: frozenset[str]  # ISO 4217 codes, upper case
+    weak: frozenset[tuple[str, str]]  # (field, folded phrase) that need strong content
     index: Mapping[str, tuple[tuple[str, int], ...]]  # phrase -> (field, rank), file order
     prefixes: Mapping[str, tuple[tuple[str, int, str], ...]]  # first word -> (field, rank, phrase)
 
@@ -79,6 +81,7 @@ def vocabulary() -> Vocabulary:
         suffixes=MappingProxyType(suffixes),
         sides=MappingProxyType(sides),
         currencies=frozenset(code.upper() for code in raw["currencies"]["codes"]),
+        weak=frozenset((name, fold(p)) for name, spec in raw["fields"].items() for p in spec.get("weak", ())),
         index=MappingProxyType(index),
     )
 
@@ -102,12 +105,15 @@ def match_all(text: str) -> tuple[HeaderMatch, ...]:
         return ()
     if key in vocab.index:
         return tuple(
-            HeaderMatch(field=name, rank=rank, phrase=key, how="exact") for name, rank in vocab.index[key]
+            HeaderMatch(field=name, rank=rank, phrase=key, how="exact", weak=(name, key) in vocab.weak)
+            for name, rank in vocab.index[key]
         )
     words = header_words(text)
     if words and words != key and words in vocab.index:
         return tuple(
-            HeaderMatch(field=name, rank=FOLDED + rank, phrase=words, how="folded")
+            HeaderMatch(
+                field=name, rank=FOLDED + rank, phrase=words, how="folded", weak=(name, words) in vocab.weak
+            )
             for name, rank in vocab.index[words]
         )
     for candidate in dict.fromkeys((key, words)):

@@ -206,3 +206,12 @@ def test_wide_table_samples_fewer_rows() -> None:
 
     assert sample_rows(5) == SAMPLE_ROWS
     assert sample_rows(1000) * 1000 <= max(CELL_BUDGET, 20 * 1000)
+
+
+def test_weak_side_header_needs_nearly_all_cells_to_be_flags() -> None:
+    """`Transaction Type` of `Deposit` / `Expense` is a kind of transaction, not a side column;
+    of `debit` / `credit` it is one."""
+    kinds = _rows(("01/02/2024", "Deposit", "100.00"), ("01/05/2024", "Expense", "-40.00"))
+    assert build_column_map(["Date", "Transaction Type", "Amount"], None, sample=kinds).model == "signed"
+    flags = _rows(("01/02/2024", "credit", "100.00"), ("01/05/2024", "debit", "40.00"))
+    assert build_column_map(["Date", "Transaction Type", "Amount"], None, sample=flags).model == "side"
