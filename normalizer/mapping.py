@@ -17,7 +17,7 @@ from normalizer.profiles.model import MAPPABLE_FIELDS, ColumnRef, Profile
 from normalizer.result import Issue
 from normalizer.roles.assign import assign, best, header_matches, prefer_filled_date, runner_up
 from normalizer.roles.checks import demote_line_ids, disagreeing_signs, no_date_issue
-from normalizer.roles.content import SAMPLE_ROWS, ColumnContent, amount_of, describe
+from normalizer.roles.content import SAMPLE_ROWS, ColumnContent, amount_of, describe, sample_rows
 from normalizer.roles.errors import AmbiguousColumnsError
 from normalizer.roles.evidence import ColumnEvidence, score
 from normalizer.roles.infer import infer_roles
@@ -192,20 +192,11 @@ def build_column_map(
     skip = set(explicit)
     if set(explicit).intersection((*_AMOUNT_FIELDS, "side")):
         skip.update(_MONEY_ROLES)
-    headerless = not any(h.strip() for h in headers)
     contents = _contents(sample, len(headers), True)
     matches = best(header_matches(headers), contents)
-    notes: dict[int, str] = {}
-    if headerless and profile is None and sample:
-        inferred = infer_roles(sample, [c for c in contents if c is not None], names)
-        detected, notes = inferred.fields, inferred.notes
-    else:
-        detected, notes = assign(matches, headers, contents, taken, skip)
-        if profile is None and sample and not set(detected).intersection(_MONEY_ROLES):
-            detected, notes = _with_content_roles(detected, notes, sample, contents, names)
-        prefer_filled_date(detected, matches, contents, notes)
-        _refuse_close_amounts(detected, matches, contents, names, sample)
-        demote_line_ids(detected, contents, notes, whole=0 < len(sample) < SAMPLE_ROWS)
+    detected, notes = _detect(
+        headers, names, sample, contents, matches, taken=taken, skip=skip, profiled=profile is not None
+    )
     fields = {**detected, **explicit}
     candidates = dict(fields)
     model, note = _amount_model(fields, set(explicit))
@@ -227,6 +218,32 @@ def build_column_map(
         amount_note=note,
         issues=tuple(issues),
     )
+
+
+def _detect(
+    headers: Sequence[str],
+    names: Sequence[str],
+    sample: Sequence[RowLike],
+    contents: Sequence[ColumnContent | None],
+    matches: Sequence[HeaderMatch | None],
+    *,
+    taken: set[int],
+    skip: set[str],
+    profiled: bool,
+) -> tuple[dict[str, tuple[int, ...]], dict[int, str]]:
+    """Roles of the columns a profile leaves open: header readings checked by content, or
+    content alone for a table without a header (or whose header names no money column)."""
+    if not any(h.strip() for h in headers) and not profiled and sample:
+        inferred = infer_roles(sample, [c for c in contents if c is not None], names)
+        return inferred.fields, inferred.notes
+    detected, notes = assign(matches, headers, contents, taken, skip)
+    if not profiled and sample and not set(detected).intersection(_MONEY_ROLES):
+        detected, notes = _with_content_roles(detected, notes, sample, contents, names)
+    prefer_filled_date(detected, matches, contents, notes)
+    _refuse_close_amounts(detected, matches, contents, names, sample)
+    whole = 0 < len(sample) < sample_rows(len(headers))  # the sample is the whole table
+    demote_line_ids(detected, contents, notes, whole=whole)
+    return detected, notes
 
 
 def _disagreements(
