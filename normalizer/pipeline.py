@@ -16,6 +16,8 @@ from normalizer.profiles.loader import load_profile, shipped_profiles
 from normalizer.profiles.model import Profile
 from normalizer.record import Record
 from normalizer.result import CheckResult, Detected, Issue, NormalizeResult
+from normalizer.roles.content import SAMPLE_ROWS
+from normalizer.roles.explain import describe_roles
 from normalizer.structure.assemble import LineBuilder, ValueRules
 from normalizer.structure.blocks import BlockRules, BlockWalker
 from normalizer.structure.cells import RowLike, cell_at, cell_text, is_blank
@@ -96,11 +98,10 @@ def normalize(
     )
     picked, detected["sheet"] = choose_sheet(workbook.sheets, wanted, sheet_source)
     rows: Sequence[RowLike] = getattr(picked, "rows", ())
-    table = build_table(rows, chosen, dict(getattr(picked, "headers_by_kind", {}) or {}))
+    table = build_table(rows, chosen, dict(getattr(picked, "headers_by_kind", {}) or {}), headerless=True)
     detected["header_row"] = table.header_row
-    columns = build_column_map(table.headers, chosen)
-    detected["columns"] = Detected(value=columns.describe(), confidence=1.0, source=columns.source)
-    detected["amount_model"] = Detected(value=columns.model, confidence=1.0, source=columns.source)
+    columns = build_column_map(table.headers, chosen, sample=table.rows[:SAMPLE_ROWS])
+    detected.update(describe_roles(columns))
     return _normalize_table(
         table, columns, chosen, detected, fiscal_year=fiscal_year, ledger_file_id=ledger_file_id
     )
@@ -205,7 +206,7 @@ def _normalize_table(
     data_rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind is RowKind.DATA]
     rules, value_detected = decide_values(profile, columns, data_rows, table.preamble, fiscal_year)
     detected.update(value_detected)
-    issues: list[Issue] = [*table.issues, *undecided_notes(detected, columns)]
+    issues: list[Issue] = [*table.issues, *columns.issues, *undecided_notes(detected, columns)]
     blocks, detected["inherit"] = decide_blocks(profile, columns, data_rows)
     records = _walk(
         table,

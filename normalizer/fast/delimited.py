@@ -40,6 +40,8 @@ from normalizer.fast.common import (
 from normalizer.mapping import ColumnMap, build_column_map
 from normalizer.readers.limits import Limits
 from normalizer.result import Detected, NormalizeResult
+from normalizer.roles.content import SAMPLE_ROWS
+from normalizer.roles.explain import describe_roles
 from normalizer.structure.cells import cell_text
 from normalizer.structure.table import Table, build_table
 from normalizer.values.amounts import infer_decimal_mark
@@ -92,10 +94,13 @@ def _normalize(
     rows = head.sheets[0].rows
     require(all(row.number == i + 1 for i, row in enumerate(rows)))
     table = build_table(rows, None, {})
-    columns = build_column_map(table.headers, None)
+    columns = build_column_map(table.headers, None, sample=table.rows[:SAMPLE_ROWS])
+    # role evidence is read from the first rows: the prefix must hold as many as the file
+    require(len(table.rows) >= SAMPLE_ROWS or len(data) <= _PREFIX_BYTES)
     width = len(table.headers)
     require(all(len(row.cells) == width for row in table.rows))
     require_simple(columns)
+    require(not columns.issues)  # file-level findings: the general path reports them
     header_lines = len(table.preamble) + 1
     frame = _read_arrow(data, head.detected["delimiter"].value, width, header_lines)
     require(frame.num_rows + header_lines == _line_count(data))
@@ -109,8 +114,7 @@ def _normalize(
     detected: dict[str, Detected] = {"profile": profile_detected, **head.detected}
     detected["sheet"] = Detected(value=None, confidence=1.0, source="detected")
     detected["header_row"] = table.header_row
-    detected["columns"] = Detected(value=columns.describe(), confidence=1.0, source=columns.source)
-    detected["amount_model"] = Detected(value=columns.model, confidence=1.0, source=columns.source)
+    detected.update(describe_roles(columns))
     return _build(cells, table, columns, detected, fiscal_year, ledger_file_id)
 
 

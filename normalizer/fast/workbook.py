@@ -49,6 +49,8 @@ from normalizer.readers.reader import _collector_paused
 from normalizer.readers.sheet_choice import chosen_sheets
 from normalizer.readers.xlsx_package import check_package
 from normalizer.result import Detected, NormalizeResult
+from normalizer.roles.content import SAMPLE_ROWS
+from normalizer.roles.explain import describe_roles
 from normalizer.structure.cells import cell_text
 from normalizer.structure.classify import index_columns
 from normalizer.structure.table import Table, build_table
@@ -92,9 +94,10 @@ def _normalize(
         Row(number=first_row + i + 1, cells=convert_row(row)) for i, row in enumerate(values[:_HEAD_ROWS])
     ]
     table = build_table(head, None, {})
-    columns = build_column_map(table.headers, None)
+    columns = build_column_map(table.headers, None, sample=table.rows[:SAMPLE_ROWS])
     require(len(table.headers) == width)
     require_simple(columns)
+    require(not columns.issues)  # file-level findings: the general path reports them
     require(not index_columns(table.headers, table.rows))
     amount_cols = [c for n in _AMOUNT_FIELDS for c in columns.columns(n)]
     # Amount cells' texts below are exact numbers, not `cell_text`: a header key with digits
@@ -120,8 +123,7 @@ def _normalize(
     detected: dict[str, Detected] = {"profile": profile_detected, "container": Detected(value="xlsx")}
     detected["sheet"] = Detected(value=sheet_name, confidence=1.0, source="detected")
     detected["header_row"] = table.header_row
-    detected["columns"] = Detected(value=columns.describe(), confidence=1.0, source=columns.source)
-    detected["amount_model"] = Detected(value=columns.model, confidence=1.0, source=columns.source)
+    detected.update(describe_roles(columns))
     return _build(cells, table, columns, detected, numbers, dates, fiscal_year, ledger_file_id)
 
 

@@ -10,7 +10,13 @@ from normalizer.mapping import header_texts, normalize_header
 from normalizer.profiles.model import Profile
 from normalizer.result import Detected, Issue
 from normalizer.structure.cells import RowLike, cell_text
-from normalizer.structure.header import HEADER_SEARCH_ROWS, HeaderChoice, find_header, ledger_row_count
+from normalizer.structure.header import (
+    HEADER_SEARCH_ROWS,
+    HeaderChoice,
+    find_header,
+    ledger_row_count,
+    words_header,
+)
 from normalizer.structure.typed import ControlSpan, flatten
 
 
@@ -88,9 +94,17 @@ def _profile_header(rows: Sequence[RowLike], profile: Profile | None) -> HeaderC
 
 
 def build_table(
-    rows: Sequence[RowLike], profile: Profile | None, headers_by_kind: dict[str, tuple[str, ...]]
+    rows: Sequence[RowLike],
+    profile: Profile | None,
+    headers_by_kind: dict[str, tuple[str, ...]],
+    *,
+    headerless: bool = False,
 ) -> Table:
-    """Split a sheet's rows into preamble, header and ledger rows, per profile or detection."""
+    """Split a sheet's rows into preamble, header and ledger rows, per profile or detection.
+
+    With `headerless`, a sheet where no row looks like a header is taken as all data (its
+    columns' roles then come from their content); without it that is a `NoHeaderError`.
+    """
     if profile is not None and profile.fixed_width is not None:
         flat = flatten(rows, profile.fixed_width, headers_by_kind)
         return Table(
@@ -117,6 +131,15 @@ def build_table(
         detected = Detected(value=profile.header_row, confidence=1.0, source="profile")
     else:
         choice = _profile_header(rows, profile) or find_header(rows)
+        if choice is None and headerless and profile is None:
+            choice = words_header(rows)
+        if choice is None and headerless and profile is None and rows:
+            return Table(
+                headers=("",) * _width(rows),
+                rows=rows,
+                preamble=(),
+                header_row=Detected(value=None, confidence=0.6, source="detected"),
+            )
         if choice is None:
             raise NoHeaderError(
                 "no header row found (looked for columns such as Date, Account, Debit, Credit, Amount "

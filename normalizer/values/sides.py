@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Literal
 
+from normalizer.roles.vocabulary import vocabulary
 from normalizer.values.cells import CellValue
 
 Side = Literal["debit", "credit"]
@@ -16,19 +17,11 @@ _DEBIT: Side = "debit"
 _CREDIT: Side = "credit"
 
 #: Tokens understood when no profile gives its own, already normalized (trimmed, case-folded, a
-#: trailing dot dropped). `S`/`H` are DATEV's Soll/Haben; `1`/`2` are AEB Norma 43's flags;
-#: `1`/`-1` are Sage Intacct's `tr_type`.
+#: trailing dot dropped): the `[sides]` of `normalizer/roles/vocabulary.toml` (data), e.g.
+#: `S`/`H` (DATEV's Soll/Haben), `1`/`2` (AEB Norma 43), `1`/`-1` (Sage Intacct's `tr_type`),
+#: `Af`/`Bij` (Dutch banks), `debit`/`credit`.
 DEFAULT_SIDE_TOKENS: Mapping[str, Side] = MappingProxyType(
-    {
-        **dict.fromkeys(
-            ["d", "dr", "db", "deb", "debit", "débit", "s", "soll", "debe", "dare", "debet", "1", "+"],
-            _DEBIT,
-        ),
-        **dict.fromkeys(
-            ["c", "cr", "cred", "credit", "crédit", "h", "haben", "haber", "avere", "2", "-", "-1"],
-            _CREDIT,
-        ),
-    }
+    {token: (_DEBIT if side == "debit" else _CREDIT) for token, side in vocabulary().sides.items()}
 )
 
 

@@ -65,3 +65,26 @@ def test_unknown_profile_exits_3() -> None:
     result = run_cli("normalize", str(SAMPLES / "hledger__sample.journal.csv"), "--profile", "no-such")
     assert result.returncode == 3
     assert "no profile named" in result.stderr
+
+
+def test_explain_and_write_profile_round_trip(tmp_path: Path) -> None:
+    source = str(SAMPLES / "ofxstatement-dutch__Knab_transactieoverzicht_ok.csv")
+    profile = tmp_path / "knab.toml"
+    explained = run_cli("normalize", source, "--explain", "--write-profile", str(profile))
+    assert explained.returncode == 0, explained.stderr
+    assert "header row: 2" in explained.stdout and "amount model: side" in explained.stdout
+    assert "CreditDebet" in explained.stdout and "side mapping: D -> debit, C -> credit" in explained.stdout
+    assert 'side = "CreditDebet"' in profile.read_text(encoding="utf-8")
+    plain = run_cli("normalize", source)
+    again = run_cli("normalize", source, "--profile", str(profile))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == plain.stdout and len(plain.stdout.splitlines()) == 28
+
+
+def test_unsure_amount_fails_naming_both_columns(tmp_path: Path) -> None:
+    bad = tmp_path / "two.csv"
+    bad.write_text("Date,Betrag,Betrag\n2024-01-02,10.00,12.00\n2024-01-03,5.00,6.00\n", encoding="utf-8")
+    result = run_cli("normalize", str(bad))
+    assert result.returncode == 3
+    assert "'Betrag'" in result.stderr and "'Betrag (2)'" in result.stderr
+    assert '[columns] amount = "Betrag"' in result.stderr

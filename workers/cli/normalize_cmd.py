@@ -1,6 +1,8 @@
 """`ledgerstore normalize FILE`: a ledger export to canonical records on stdout.
 
-JSON Lines (one canonical record per line) or CSV; `--summary` adds a JSON summary on stderr.
+JSON Lines (one canonical record per line) or CSV; `--summary` adds a JSON summary on stderr;
+`--explain` shows what was detected instead of the records; `--write-profile OUT.toml` writes
+that detection as an editable profile.
 Exit 0 when the file was normalized (row issues allowed), 3 when it cannot be, 4 when it does
 not exist.
 """
@@ -16,6 +18,8 @@ from typing import Any
 import orjson
 
 from normalizer import NormalizerError, NormalizeResult, normalize
+from normalizer.roles.explain_text import explain_text
+from normalizer.roles.profile_writer import profile_toml
 from workers.cli.output import ExitCode, fail
 from workers.cli.record_output import write_records
 
@@ -35,6 +39,17 @@ def register(subparsers: Any) -> None:
         "--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default jsonl)"
     )
     parser.add_argument("--summary", action="store_true", help="write a JSON summary to stderr")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="instead of the records, show what was detected: header row, each column's role with "
+        "its evidence and score, amount model, side flags, decimal mark, date order, encoding",
+    )
+    parser.add_argument(
+        "--write-profile",
+        metavar="OUT.toml",
+        help="write the detection as an editable profile (load it back with --profile)",
+    )
     parser.set_defaults(handler=_normalize)
 
 
@@ -51,7 +66,15 @@ def _normalize(args: argparse.Namespace) -> int:
         return fail(f"{path.name}: {exc}", ExitCode.INPUT)
     except OSError as exc:
         return fail(f"{path}: {exc.strerror or exc}", ExitCode.INPUT)
-    write_records(result.records, args.format, sys.stdout.buffer)
+    if args.write_profile:
+        try:
+            Path(args.write_profile).write_text(profile_toml(result, source=path.name), encoding="utf-8")
+        except OSError as exc:
+            return fail(f"{args.write_profile}: {exc.strerror or exc}", ExitCode.INPUT)
+    if args.explain:
+        sys.stdout.write(explain_text(result, source=path.name))
+    else:
+        write_records(result.records, args.format, sys.stdout.buffer)
     sys.stdout.flush()
     if args.summary:
         sys.stderr.buffer.write(orjson.dumps(summary(result, path.name), default=str) + b"\n")
