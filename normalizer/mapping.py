@@ -12,7 +12,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Literal
 
-from normalizer.errors import NoAmountColumnError, ProfileError
+from normalizer.errors import NoAmountColumnError, NoHeaderError, ProfileError
 from normalizer.profiles.model import MAPPABLE_FIELDS, ColumnRef, Profile
 from normalizer.result import Issue
 from normalizer.roles.assign import assign, best, header_matches, prefer_filled_date, runner_up
@@ -282,7 +282,15 @@ def _with_content_roles(
 ) -> tuple[dict[str, tuple[int, ...]], dict[int, str]]:
     """Headers that name no money column: the content decides the date and the money columns;
     what the headers did name is kept where it does not take one of those columns."""
-    inferred = infer_roles(sample, [c for c in contents if c is not None], names)
+    try:
+        inferred = infer_roles(sample, [c for c in contents if c is not None], names)
+    except NoHeaderError:
+        # The header was read; what is missing is money: say which columns were found instead.
+        found = ", ".join(n for n in names if n.strip()) or "no named columns"
+        raise NoAmountColumnError(
+            f"no amount column (found {found}); name one with a profile:"
+            " see `ledgerstore normalize FILE --explain`"
+        ) from None
     money = {c for name, cols in inferred.fields.items() if name != "description" for c in cols}
     kept = {n: cols for n, cols in detected.items() if not money.intersection(cols)}
     merged = {**{n: c for n, c in inferred.fields.items() if n not in kept}, **kept}

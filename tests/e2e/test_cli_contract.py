@@ -238,3 +238,21 @@ def test_record_csv_neutralises_formulas_unless_raw(env: dict[str, str], tmp_pat
     assert listing.returncode == 0, listing.stderr
     assert "\x1b" not in listing.stdout
     assert "evil\\x1b[31m.csv" in listing.stdout
+
+
+def test_normalize_names_the_file_once(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = run_cli("normalize", str(empty))
+    assert result.returncode == 3
+    assert _one_error_line(result).count("empty.csv") == 1
+
+
+def test_a_table_without_money_says_no_amount_column_and_names_what_it_found(tmp_path: Path) -> None:
+    table = tmp_path / "noamount.csv"
+    table.write_text("Date,Account,Description\n2025-01-02,1000,a\n2025-01-03,2000,b\n", encoding="utf-8")
+    result = run_cli("normalize", str(table))
+    assert result.returncode == 3
+    line = _one_error_line(result)
+    assert "no amount column (found Date, Account, Description)" in line
+    assert "--explain" in line

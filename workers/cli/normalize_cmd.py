@@ -63,7 +63,11 @@ def _normalize(args: argparse.Namespace) -> int:
             path, profile=args.profile, encoding=args.encoding, sheet=args.sheet, fiscal_year=args.fiscal_year
         )
     except NormalizerError as exc:
-        return fail(f"{path.name}: {exc}", ExitCode.INPUT)
+        message = str(exc)
+        # Some reader errors already start with the file's name: say it once.
+        return fail(
+            message if message.startswith(f"{path.name}:") else f"{path.name}: {message}", ExitCode.INPUT
+        )
     except OSError as exc:
         return fail(f"{path}: {exc.strerror or exc}", ExitCode.INPUT)
     if args.write_profile:
