@@ -35,7 +35,7 @@ from normalizer.readers.limits import Limits
 from normalizer.result import Detected, Issue, NormalizeResult
 from normalizer.structure.assemble import currency_code
 from normalizer.structure.cells import cell_text
-from normalizer.structure.classify import DEFAULT_TOTAL_LABEL
+from normalizer.structure.classify import DEFAULT_TOTAL_LABEL, TOTAL_LABEL_START
 from normalizer.structure.table import Table, build_table
 from normalizer.values.amounts import infer_decimal_mark
 from normalizer.values.dates import infer_date_order, parse_date
@@ -57,8 +57,7 @@ _AMOUNT_PATTERN = {
 _TEXT_FIELDS = ("account", "account_name", "description", "reference", "journal")
 _DISTINCT_LIMIT = 50_000
 _TOTAL_LABEL = re.compile(DEFAULT_TOTAL_LABEL)
-# A total label starts with one of these letters (any case, `ſ` folds to s) after stripping.
-_TOTAL_START = r"^(?:[gGsStTzZ]|[^\x00-\x7f])"
+_TOTAL_START = TOTAL_LABEL_START  # a cheap prefilter, derived from the same word list
 
 
 class _NotSure(Exception):

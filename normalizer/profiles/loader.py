@@ -72,6 +72,10 @@ def _int(value: object, where: str) -> int:
     return value
 
 
+def _opt_int(value: object, where: str) -> int | None:
+    return _int(value, where)
+
+
 def _bool(value: object, where: str) -> bool:
     if not isinstance(value, bool):
         raise ProfileError(f"{where} must be true or false")
@@ -268,6 +272,19 @@ def _control(value: object, where: str) -> Control:
     return Control(kind=kind, **options)
 
 
+def _amount_scale(table: _Table, name: str) -> int:
+    """`amount_scale`, or `minor_units = n` (amounts stated in 1/10^n units, e.g. cents: 2)."""
+    scale = table.take("amount_scale", _opt_int, None)
+    minor = table.take("minor_units", _opt_int, None)
+    if minor is None:
+        return scale if scale is not None else 0
+    if scale is not None:
+        raise ProfileError(f"profile {name}: set amount_scale or minor_units, not both")
+    if not 0 <= minor <= 9:
+        raise ProfileError(f"profile {name}.minor_units must be between 0 and 9")
+    return -minor
+
+
 def profile_from_dict(data: Mapping[str, object], *, name: str) -> Profile:
     """Build a `Profile` from parsed TOML/JSON, refusing unknown keys and wrong types."""
     table = _Table(data, f"profile {name}")
@@ -289,7 +306,7 @@ def profile_from_dict(data: Mapping[str, object], *, name: str) -> Profile:
         year_from=table.take("year_from", _year_from, None),
         positive=cast(Any, table.take("positive", _choice("debit", "credit"), "debit")),
         side_tokens=table.take("side_tokens", _side_tokens, MappingProxyType({})),
-        amount_scale=table.take("amount_scale", _int, 0),
+        amount_scale=_amount_scale(table, name),
         currency=table.take("currency", _opt_str, None),
         skip=table.take("skip", _skip, ()),
         total_label=table.take("total_label", _regex, None),

@@ -3,19 +3,45 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from importlib import resources
 from itertools import pairwise
 
 from normalizer.mapping import normalize_header
 from normalizer.structure.cells import Cell, RowLike, cell_text
 
-#: Labels of subtotal and total rows, in the languages the synonyms cover.
-DEFAULT_TOTAL_LABEL = (
-    r"(?i)^\s*(grand\s+|sub\s*-?\s*)?totals?\b|^\s*(zwischen)?summen?\b|^\s*gesamt|^\s*totales?\b"
-    r"|^\s*totaal\b|^\s*(sous-)?total\b|^\s*somme\b"
+_LABELS_FILE = "total_labels.toml"
+
+
+def _phrase_pattern(phrase: str) -> str:
+    prefix = phrase.endswith("*")
+    words = phrase.rstrip("*").split()
+    body = r"[\s-]*".join(re.escape(word) for word in words)
+    return body if prefix else rf"{body}(?!\w)"
+
+
+def _load_labels() -> tuple[str, ...]:
+    data = tomllib.loads(resources.files(__package__).joinpath(_LABELS_FILE).read_text(encoding="utf-8"))
+    phrases = {phrase for words in data["labels"].values() for phrase in words}
+    # longest first, so `total general` is tried before `total` (only the report text differs)
+    return tuple(sorted(phrases, key=lambda p: (-len(p), p)))
+
+
+_PHRASES = _load_labels()
+
+#: Labels of subtotal and total rows, from the word list in `total_labels.toml` (data).
+DEFAULT_TOTAL_LABEL = r"(?i)^\s*(?:" + "|".join(_phrase_pattern(p) for p in _PHRASES) + ")"
+
+#: A cheap first test for `DEFAULT_TOTAL_LABEL`: the first letter of some phrase (either case,
+#: ASCII), or any non-ASCII character (case folding can map those onto ASCII letters: `ſ`, `K`).
+TOTAL_LABEL_START = (
+    r"^\s*(?:["
+    + "".join(sorted({c for p in _PHRASES if p[0].isascii() for c in (p[0].lower(), p[0].upper())}))
+    + r"]|[^\x00-\x7f])"
 )
 
 

@@ -1,9 +1,13 @@
 """Amounts: one cell to an exact, signed Decimal, and a whole column to its decimal mark.
 
 Around the number a cell may carry one sign (leading `-` `+` `−`, or a trailing `-` `−`) or
-accounting parentheses `(1.00)`, and one currency, before or after, with or without a space: a
-symbol (`$` `€` `£` `¥` ...), `US$`-style prefixed dollars, or any three upper-case letters
-(`USD`, `CHF`). Excel's accounting format writes zero as a lone dash, so `-` reads as 0.
+accounting parentheses `(1.00)`, and one currency, before or after, with or without a space, on
+either side of the sign (`€-5`, `-€5`, `5 €-`): a symbol in any script (`$` `€` `₹` `﷼`), `US$`-
+style prefixed dollars, any three upper-case letters (`USD`, `CHF`), or a currency word
+(`kr`, `zł`, `руб.`, `د.إ`); see `_currencies`. Excel's accounting format writes zero as a
+lone dash, so `-` reads as 0. Format characters (bidi marks RLM/LRM/ALM, isolates U+2066-2069,
+zero-width spaces) are dropped first, and Arabic-Indic digits read as digits; plain ASCII
+numbers never reach that step (the fast paths below).
 
 Inside the number, the thousands separator is whichever of `,` `.` `'` `’`, space, NBSP (U+00A0)
 or narrow NBSP (U+202F) is not the decimal mark; one kind per value, in groups of three after a
@@ -25,6 +29,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from normalizer.result import Detected
+from normalizer.values._currencies import CURRENCY, ISO_CODES, clean
 from normalizer.values.cells import CellValue
 
 DecimalMark = Literal[".", ","]
@@ -69,33 +74,8 @@ _FAST: dict[str | None, tuple[Callable[[str], re.Match[str] | None], Callable[[s
 
 _SIGNS = "+-−"
 _MINUS_SIGNS = "-−"
-_CURRENCY = r"[A-Z]{3}|[A-Z]{1,2}\$|[$€£¥₹₩₽₺₪₫₱₦₴฿₸]|kr|zł|Kč|Ft"
-_LEADING_CURRENCY = re.compile(rf"({_CURRENCY})\s*")
-_TRAILING_CURRENCY = re.compile(rf"\s*({_CURRENCY})\Z")
-_ISO_CODES = {
-    "€": "EUR",
-    "£": "GBP",
-    "₹": "INR",
-    "₩": "KRW",
-    "₽": "RUB",
-    "₺": "TRY",
-    "₪": "ILS",
-    "₫": "VND",
-    "₱": "PHP",
-    "₦": "NGN",
-    "₴": "UAH",
-    "฿": "THB",
-    "₸": "KZT",
-    "US$": "USD",
-    "A$": "AUD",
-    "NZ$": "NZD",
-    "HK$": "HKD",
-    "S$": "SGD",
-    "R$": "BRL",
-    "zł": "PLN",
-    "Kč": "CZK",
-    "Ft": "HUF",
-}
+_LEADING_CURRENCY = re.compile(rf"({CURRENCY})\s*")
+_TRAILING_CURRENCY = re.compile(rf"\s*({CURRENCY})\Z")
 _BODY = re.compile(r"[.,'’ \u00a0\u202f\u2009\u2007]*[0-9][0-9.,'’ \u00a0\u202f\u2009\u2007]*")
 _PLAIN_SEPARATORS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "’": "'"})
 _DROP_SEPARATORS = str.maketrans("", "", ",.' ")
@@ -159,7 +139,7 @@ def _fast(value: Decimal) -> ParsedAmount:
 # (fees, round sums). Pure, so the cache cannot change a result.
 @lru_cache(maxsize=1 << 14)
 def _parse_text(raw: str, mark: DecimalMark | None) -> ParsedAmount:
-    text = raw.strip()
+    text = clean(raw).strip()
     if not text:
         return _EMPTY
     if "%" in text or "‰" in text:
@@ -172,7 +152,7 @@ def _parse_text(raw: str, mark: DecimalMark | None) -> ParsedAmount:
     if isinstance(number, str):
         return ParsedAmount(None, None, number)
     value = number.copy_negate() if negative and number else number
-    return ParsedAmount(value, _ISO_CODES.get(currency, currency) if currency else None)
+    return ParsedAmount(value, ISO_CODES.get(currency, currency) if currency else None)
 
 
 def _split(text: str) -> tuple[bool, str | None, str] | str:
@@ -273,7 +253,7 @@ def infer_decimal_mark(values: Iterable[CellValue]) -> Detected:
 
 def _evidence(text: str) -> str | None:
     """The mark "." or "," if `text` reads only with that mark, "?" if it reads two ways, else None."""
-    text = text.strip()
+    text = clean(text).strip()
     if "%" in text:
         return None
     split = _split(text)

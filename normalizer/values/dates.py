@@ -5,8 +5,9 @@ YMD, whatever `order` says); `31/01/2020`, `31.01.2020`, `31-01-2020`, `01/31/20
 (by `order`, or by the one reading that is a valid date); `20180221` (YYYYMMDD); six digits
 (by `order`: YYMMDD, DDMMYY, MMDDYY); month names in English, German, French, Spanish, Italian
 and Dutch (`30 Jun 2023`, `Jun 30, 2023`, `30-JUN-23`, `1. März 2020`, `Sep 01`). A time part
-(`13:45:00`, `T13:45:00Z`, `1:45 PM`, `+01:00`) is dropped: the date as written is kept, never
-shifted by a time zone. Workbook date cells give their date; numeric cells are Excel serials.
+(`13:45:00`, `T13:45:00Z`, `1:45 PM`, `+01:00`, `14:02:11 PST`, `-05:00[America/New_York]`) is
+dropped: the date as written is kept, never shifted by a time zone. Workbook date cells give
+their date; numeric cells are Excel serials.
 
 Decisions:
 
@@ -63,9 +64,15 @@ _SERIAL_MAX = 2958465  # 9999-12-31
 _EPOCH_BEFORE_BUG = dt.date(1899, 12, 31)  # serial 1 is 1900-01-01
 _EPOCH_AFTER_BUG = dt.date(1899, 12, 30)  # serial 61 is 1900-03-01: Excel counted 1900-02-29
 
+# A zone after the time is read and dropped, never applied: `Z`, an offset (`+01:00`, `-0500`),
+# an abbreviation (`PST`, `CET`, `UTC`), an abbreviation with an offset (`GMT+1`, `UTC+05:30`),
+# an IANA name in brackets (`[Europe/Paris]`, as java.time writes it), or an abbreviation in
+# parentheses (`(CEST)`).
+_OFFSET = r"[+-][0-9]{1,2}(?::?[0-9]{2})?"
+_ZONE = rf"(?:Z|{_OFFSET}|[A-Z]{{2,5}}(?:{_OFFSET})?|\([A-Z]{{2,5}}\))"
 _TIME = re.compile(
     r"(?:T|\s+)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::[0-9]{2}(?:[.,][0-9]+)?)?"
-    r"\s*(?P<half>[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?|UTC|GMT)?\Z"
+    rf"\s*(?P<half>[AaPp]\.?[Mm]\.?)?\s*{_ZONE}?(?:\s*\[[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)*\])?\Z"
 )
 _SEPARATED = re.compile(r"([0-9]{1,4})([-/.])([0-9]{1,2})\2([0-9]{1,4})")
 _NAMED = re.compile(r"(?:[^\W\d_]|[0-9\s,.'’/-])+")
