@@ -33,7 +33,8 @@ from normalizer.profiles.model import (
 
 T = TypeVar("T")
 _PACKAGE = "normalizer.profiles"
-_ROLES = ("record", "continuation", "context", "control", "ignore")
+_ROLES = ("record", "continuation", "context", "control", "closing", "ignore")
+_FIELD_KINDS = ("text", "number", "overpunch")
 
 
 class _Table:
@@ -196,11 +197,22 @@ def _inherit(value: object, where: str) -> tuple[str, ...]:
 def _field_layout(value: object, where: str) -> FieldLayout:
     table = _Table(value, where)
     layout = FieldLayout(
-        name=table.take("name", _str, ""), start=table.take("start", _int, 0), end=table.take("end", _int, 0)
+        name=table.take("name", _str, ""),
+        start=table.take("start", _int, 0),
+        end=table.take("end", _int, 0),
+        kind=cast(Any, table.take("kind", _choice(*_FIELD_KINDS), "text")),
+        decimals=table.take("decimals", _opt_int, None),
+        decimals_from=table.take("decimals_from", _opt_str, None),
     )
     table.finish()
     if not layout.name or layout.start < 1 or layout.end < layout.start:
         raise ProfileError(f"{where} needs a name and 1 <= start <= end")
+    if layout.kind == "text" and (layout.decimals is not None or layout.decimals_from is not None):
+        raise ProfileError(f"{where}: decimals apply to kind 'number' or 'overpunch' only")
+    if layout.decimals is not None and layout.decimals_from is not None:
+        raise ProfileError(f"{where}: give decimals or decimals_from, not both")
+    if layout.decimals is not None and not 0 <= layout.decimals <= 9:
+        raise ProfileError(f"{where}.decimals must be between 0 and 9")
     return layout
 
 
@@ -208,6 +220,12 @@ def _record_layout(kind: str, value: object, where: str) -> RecordLayout:
     table = _Table(value, where)
     raw_fields: list[object] = table.take("fields", _list, [])
     fields = tuple(_field_layout(item, f"{where}.fields[{i}]") for i, item in enumerate(raw_fields))
+    names = {f.name for f in fields}
+    for f in fields:
+        if f.decimals_from is not None and f.decimals_from not in names:
+            raise ProfileError(
+                f"{where}: field '{f.name}' takes its decimals from '{f.decimals_from}', not a field"
+            )
     append = table.take("append", _append, MappingProxyType({}))
     record = RecordLayout(
         kind=kind,

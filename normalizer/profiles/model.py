@@ -39,7 +39,11 @@ INHERITABLE_FIELDS: tuple[str, ...] = (
     "currency",
 )
 
-RecordRole = Literal["record", "continuation", "context", "control", "ignore"]
+RecordRole = Literal["record", "continuation", "context", "control", "closing", "ignore"]
+#: How a fixed-width field's characters are read: as written ("text"), digits with implied
+#: decimals ("number"), or digits whose last character also carries the sign ("overpunch":
+#: `{` `A`-`I` are +0..+9, `}` `J`-`R` are -0..-9, the COBOL signed zoned-decimal convention).
+FieldKind = Literal["text", "number", "overpunch"]
 TotalScope = Literal["block", "block-after-first"]
 
 
@@ -79,6 +83,9 @@ class FieldLayout:
     name: str
     start: int
     end: int
+    kind: FieldKind = "text"
+    decimals: int | None = None  # implied decimals of a number or overpunch field
+    decimals_from: str | None = None  # ... or the field of the same record that states them
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,7 +94,9 @@ class RecordLayout:
 
     role: "record" (one ledger line), "continuation" (extends the previous record: `append`
     joins the named fields into a new column), "context" (file/statement header whose `carry`
-    fields are copied to the records after it), "control" (control totals), "ignore".
+    fields are copied to the records after it), "control" (control totals), "closing" (a
+    closing balance stated apart from the control totals: its fields join the next control
+    record's), "ignore".
     """
 
     kind: str

@@ -52,4 +52,9 @@ def _kind(line: str, type_slice: slice | None, slices: dict[str, tuple[slice, ..
     code = line[type_slice]
     if code in slices:
         return code
+    # A standard may use one character for some types and two for others (CODA: `1`, `21`,
+    # `8`): the longest declared type the code starts with.
+    for end in range(len(code) - 1, 0, -1):
+        if code[:end] in slices:
+            return code[:end]
     return code.strip()
