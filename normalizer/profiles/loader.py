@@ -34,7 +34,7 @@ from normalizer.profiles.model import (
 T = TypeVar("T")
 _PACKAGE = "normalizer.profiles"
 _ROLES = ("record", "continuation", "context", "control", "closing", "ignore")
-_FIELD_KINDS = ("text", "number", "overpunch")
+_FIELD_KINDS = ("text", "number", "overpunch", "amount_sum")
 
 
 class _Table:
@@ -196,24 +196,60 @@ def _inherit(value: object, where: str) -> tuple[str, ...]:
 
 def _field_layout(value: object, where: str) -> FieldLayout:
     table = _Table(value, where)
+    number = table.take("field", _opt_int, None)
+    start = table.take("start", _int, 0)
+    end = table.take("end", _int, 0)
+    if number is not None:
+        if start or end:
+            raise ProfileError(f"{where}: give a field number or start/end columns, not both")
+        start = end = number
     layout = FieldLayout(
         name=table.take("name", _str, ""),
-        start=table.take("start", _int, 0),
-        end=table.take("end", _int, 0),
+        start=start,
+        end=end,
         kind=cast(Any, table.take("kind", _choice(*_FIELD_KINDS), "text")),
         decimals=table.take("decimals", _opt_int, None),
         decimals_from=table.take("decimals_from", _opt_str, None),
+        chars=table.take("chars", _span, None),
+        to_end=table.take("to_end", _bool, False),
+        shift=table.take("shift", _shift, MappingProxyType({})),
+        group=table.take("group", _int, 0),
+        amount_at=table.take("amount_at", _int, 0),
     )
     table.finish()
+    _check_field(layout, where)
+    return layout
+
+
+def _check_field(layout: FieldLayout, where: str) -> None:
     if not layout.name or layout.start < 1 or layout.end < layout.start:
-        raise ProfileError(f"{where} needs a name and 1 <= start <= end")
+        raise ProfileError(f"{where} needs a name and 1 <= start <= end (or a field number)")
     if layout.kind == "text" and (layout.decimals is not None or layout.decimals_from is not None):
-        raise ProfileError(f"{where}: decimals apply to kind 'number' or 'overpunch' only")
+        raise ProfileError(f"{where}: decimals apply to kind 'number', 'overpunch' or 'amount_sum' only")
     if layout.decimals is not None and layout.decimals_from is not None:
         raise ProfileError(f"{where}: give decimals or decimals_from, not both")
     if layout.decimals is not None and not 0 <= layout.decimals <= 9:
         raise ProfileError(f"{where}.decimals must be between 0 and 9")
-    return layout
+    if layout.kind == "amount_sum" and not 1 <= layout.amount_at <= layout.group:
+        raise ProfileError(f"{where}: kind 'amount_sum' needs group >= 1 and 1 <= amount_at <= group")
+
+
+def _span(value: object, where: str) -> tuple[int, int]:
+    items = _list(value, where)
+    if len(items) != 2:
+        raise ProfileError(f"{where} must be [start, end]")
+    first, last = (_int(x, f"{where}[{i}]") for i, x in enumerate(items))
+    if first < 1 or last < first:
+        raise ProfileError(f"{where} must be [start, end] with 1 <= start <= end")
+    return first, last
+
+
+def _shift(value: object, where: str) -> Mapping[str, int]:
+    table = _Table(value, where)
+    shift = {key: _int(table.data.pop(key), f"{where}.{key}") for key in sorted(table.data)}
+    if any(n < 0 for n in shift.values()):
+        raise ProfileError(f"{where}: a shift counts fields, it cannot be negative")
+    return MappingProxyType(shift)
 
 
 def _record_layout(kind: str, value: object, where: str) -> RecordLayout:
@@ -268,11 +304,23 @@ def _fixed_width(value: object, where: str) -> FixedWidth:
         _record_layout(kind, records_table.data.pop(kind), f"{where}.records.{kind}")
         for kind in sorted(records_table.data)
     )
+    separator = table.take("separator", _opt_str, None)
+    terminator = table.take("terminator", _str, "")
+    continuation = table.take("continuation", _opt_str, None)
     table.finish()
     if not records:
         raise ProfileError(f"{where} needs at least one record layout")
+    if separator is not None and len(separator) != 1:
+        raise ProfileError(f"{where}.separator must be one character")
+    if separator is None and (terminator or continuation):
+        raise ProfileError(f"{where}: terminator and continuation need a separator")
     return FixedWidth(
-        type_start=span[0] if span else None, type_end=span[1] if span else None, records=records
+        type_start=span[0] if span else None,
+        type_end=span[1] if span else None,
+        records=records,
+        separator=separator,
+        terminator=terminator,
+        continuation=continuation,
     )
 
 
@@ -280,7 +328,8 @@ def _control(value: object, where: str) -> Control:
     table = _Table(value, where)
     names = [
         "debit_count", "debit_total", "credit_count", "credit_total", "closing_balance",
-        "closing_side", "opening_kind", "opening_balance", "opening_side",
+        "closing_side", "opening_kind", "opening_balance", "opening_side", "movement_total",
+        "movement_total_less",
     ]  # fmt: skip
     kind = table.take("kind", _str, "")
     if not kind:

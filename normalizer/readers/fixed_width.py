@@ -12,13 +12,17 @@ from __future__ import annotations
 import io
 
 from normalizer.readers.model import FixedWidthField, FixedWidthLayout, Row, Sheet
+from normalizer.readers.separated_records import read_separated_records
 
 
 def read_fixed_width(text: str, layout: FixedWidthLayout) -> Sheet:
     """The lines of `text` as rows of cells cut by `layout`; `kind` is the record type code.
 
     The caller has already bounded the number and length of lines (`lines.check_text_shape`).
+    A layout with a `separator` describes separated records (`separated_records`).
     """
+    if layout.separator is not None:
+        return read_separated_records(text, layout)
     slices = {
         kind: tuple(slice(f.start - 1, f.end) for f in fields) for kind, fields in layout.records.items()
     }

@@ -17,7 +17,7 @@ from normalizer.errors import ProfileError
 from normalizer.profiles.model import FixedWidth, RecordLayout
 from normalizer.result import Issue
 from normalizer.structure.cells import Cell, PlainRow, RowLike, cell_text
-from normalizer.structure.field_kinds import decode_fields
+from normalizer.structure.field_kinds import decode_fields, separated_values
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,8 +56,11 @@ def _record_layout(spec: FixedWidth) -> RecordLayout:
 
 
 def _values(
-    row: RowLike, layout: RecordLayout, headers_by_kind: Mapping[str, Sequence[str]]
+    row: RowLike, layout: RecordLayout, headers_by_kind: Mapping[str, Sequence[str]], separator: str | None
 ) -> dict[str, str]:
+    if separator is not None:
+        cells = [cell if isinstance(cell, str) else cell_text(cell) for cell in row.cells]
+        return decode_fields(layout.fields, separated_values(layout.fields, cells, separator), separator)
     names = headers_by_kind.get(layout.kind) or [f.name for f in layout.fields]
     values = {name: cell_text(cell) for name, cell in zip(names, row.cells, strict=False)}
     return decode_fields(layout.fields, values)
@@ -88,7 +91,7 @@ def flatten(
         if layout is None:
             issues.append(_unknown(row))
             continue
-        values = _values(row, layout, headers_by_kind)
+        values = _values(row, layout, headers_by_kind, spec.separator)
         if layout.role == "record":
             flush()
             pending: list[Cell] = [values.get(n, "") for n in own]

@@ -9,7 +9,7 @@ from normalizer.profiles.loader import profile_from_dict
 from normalizer.profiles.model import FieldLayout
 from normalizer.readers.fixed_width import read_fixed_width
 from normalizer.readers.model import FixedWidthField, FixedWidthLayout
-from normalizer.structure.field_kinds import decode
+from normalizer.structure.field_kinds import decode, decode_fields, separated_values
 
 
 def _field(kind: str, decimals: int | None = None, decimals_from: str | None = None) -> FieldLayout:
@@ -55,7 +55,7 @@ def test_number_with_implied_decimals() -> None:
 @pytest.mark.parametrize(
     ("field", "fragment"),
     [
-        ({"name": "a", "start": 1, "end": 2, "decimals": 2}, "kind 'number' or 'overpunch'"),
+        ({"name": "a", "start": 1, "end": 2, "decimals": 2}, "apply to kind"),
         ({"name": "a", "start": 1, "end": 2, "kind": "packed"}, "must be one of"),
         (
             {"name": "a", "start": 1, "end": 2, "kind": "number", "decimals": 2, "decimals_from": "d"},
@@ -77,3 +77,63 @@ def test_type_codes_of_one_and_two_characters() -> None:
     assert [r.kind for r in rows] == ["1", "21", "9", "22"]
     assert rows[0].cells == ("abcd",)
     assert rows[3].cells == ("22mnop",)  # 22 is not declared (and neither is 2): kept whole
+
+
+def _sep(name: str, number: int, **options: object) -> FieldLayout:
+    return FieldLayout(name=name, start=number, end=number, **options)  # type: ignore[arg-type]
+
+
+def test_separated_fields_shift_after_a_declared_value() -> None:
+    fields = (
+        _sep("code", 2),
+        _sep("class", 2, chars=(1, 1)),
+        _sep("funds", 4, shift={"S": 3, "V": 2}),
+        _sep("ref", 5),
+        _sep("text", 6, to_end=True),
+    )
+    plain = separated_values(fields, ["16", "165", "100", "Z", "R1", "a, b", "c"], ",")
+    assert plain == {"code": "165", "class": "165", "funds": "Z", "ref": "R1", "text": "a, b,c"}
+    shifted = separated_values(fields, ["16", "195", "100", "S", "50", "50", "0", "R2", "wire"], ",")
+    assert shifted == {"code": "195", "class": "195", "funds": "S,50,50,0", "ref": "R2", "text": "wire"}
+    assert decode_fields(fields, shifted)["class"] == "1"
+    # a record shorter than its layout gives empty fields, not an error
+    assert separated_values(fields, ["16", "195"], ",")["ref"] == ""
+
+
+def test_amount_sum_adds_the_amount_of_every_group() -> None:
+    field = _sep("total", 4, to_end=True, kind="amount_sum", group=4, amount_at=2, decimals=2, shift={"S": 3})
+    assert (
+        decode(field, "010,1500000,,,015,-250,,,100,277075,2,", {}) == "17768.25"
+    )  # 15000.00 - 2.50 + 2770.75
+    assert decode(field, "100,1000,1,S,400,300,300,400,5,1,Z", {}) == "10.05"  # S: 3 more fields
+    assert decode(field, "", {}) == "0.00"
+    assert decode(field, "010,12x4,,", {}) == "010,12x4,,"  # not a number: left as written
+
+
+def test_separated_reader_joins_continuations_and_drops_terminators() -> None:
+    field = (FixedWidthField(name="all", start=1, end=1),)
+    layout = FixedWidthLayout(
+        type_start=1,
+        type_end=1,
+        records={"16": field, "49": field},
+        separator=",",
+        terminator="/",
+        continuation="88",
+    )
+    rows = read_fixed_width("16,165,100,Z,first part/\n88,second part\n49,100,3/\n", layout).rows
+    assert [(r.number, r.kind, r.cells) for r in rows] == [
+        (1, "16", ("16", "165", "100", "Z", "first part", "second part")),
+        (3, "49", ("49", "100", "3")),
+    ]
+
+
+def test_separated_reader_bounds_a_record_grown_by_continuations() -> None:
+    from normalizer.errors import UnreadableFileError
+
+    field = (FixedWidthField(name="all", start=1, end=1),)
+    layout = FixedWidthLayout(
+        type_start=1, type_end=1, records={"16": field}, separator=",", continuation="88"
+    )
+    text = "16,1\n" + "88,1,1,1,1,1,1,1,1,1,1\n" * 200
+    with pytest.raises(UnreadableFileError, match="columns"):
+        read_fixed_width(text, layout)
