@@ -24,6 +24,11 @@ _OVERPUNCH = {
 }
 
 
+# Longer digit runs are no bank amount (and a separated field has no width to bound it): they
+# stay as written, for the amount parser to refuse.
+_MAX_DIGITS = 30
+
+
 def separated_values(fields: tuple[FieldLayout, ...], cells: Sequence[str], separator: str) -> dict[str, str]:
     """The named fields of one separated record (field numbers in `start`), shifts applied."""
     values: dict[str, str] = {}
@@ -91,7 +96,7 @@ def decode(field: FieldLayout, text: str, record: Mapping[str, str], separator: 
 
 def _scaled(digits: str, decimals: int) -> str | None:
     """`digits` with `decimals` implied decimals as a plain decimal, None if not all digits."""
-    if not (digits and digits.isascii() and digits.isdigit()):
+    if not (digits and len(digits) <= _MAX_DIGITS and digits.isascii() and digits.isdigit()):
         return None
     whole, fraction = (
         (digits[: len(digits) - decimals], digits[len(digits) - decimals :]) if decimals else (digits, "")

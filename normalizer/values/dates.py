@@ -38,6 +38,7 @@ from typing import Literal, NamedTuple
 from normalizer.result import Detected
 from normalizer.values._months import month_number
 from normalizer.values._patterns import DatePattern, compile_pattern
+from normalizer.values._times import drop_time
 from normalizer.values.cells import CellValue
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
@@ -64,16 +65,6 @@ _SERIAL_MAX = 2958465  # 9999-12-31
 _EPOCH_BEFORE_BUG = dt.date(1899, 12, 31)  # serial 1 is 1900-01-01
 _EPOCH_AFTER_BUG = dt.date(1899, 12, 30)  # serial 61 is 1900-03-01: Excel counted 1900-02-29
 
-# A zone after the time is read and dropped, never applied: `Z`, an offset (`+01:00`, `-0500`),
-# an abbreviation (`PST`, `CET`, `UTC`), an abbreviation with an offset (`GMT+1`, `UTC+05:30`),
-# an IANA name in brackets (`[Europe/Paris]`, as java.time writes it), or an abbreviation in
-# parentheses (`(CEST)`).
-_OFFSET = r"[+-][0-9]{1,2}(?::?[0-9]{2})?"
-_ZONE = rf"(?:Z|{_OFFSET}|[A-Z]{{2,5}}(?:{_OFFSET})?|\([A-Z]{{2,5}}\))"
-_TIME = re.compile(
-    r"(?:T|\s+)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::[0-9]{2}(?:[.,][0-9]+)?)?"
-    rf"\s*(?P<half>[AaPp]\.?[Mm]\.?)?\s*{_ZONE}?(?:\s*\[[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)*\])?\Z"
-)
 _SEPARATED = re.compile(r"([0-9]{1,4})([-/.])([0-9]{1,2})\2([0-9]{1,4})")
 _NAMED = re.compile(r"(?:[^\W\d_]|[0-9\s,.'’/-])+")
 _TOKEN = re.compile(r"[0-9]+|[^\W\d_]+")
@@ -134,7 +125,7 @@ def _parse_text(
     if pattern is not None:
         result = _read_pattern(text, compile_pattern(pattern), default_year)
     else:
-        date_text = _drop_time(text) if ":" in text else text
+        date_text = drop_time(text) if ":" in text else text
         result = (
             "has a time that is not valid" if date_text is None else _read(date_text, order, default_year)
         )
@@ -162,18 +153,6 @@ def _parse_number(
         )
     epoch = _EPOCH_BEFORE_BUG if serial < 60 else _EPOCH_AFTER_BUG
     return ParsedDate(epoch + dt.timedelta(days=serial))
-
-
-def _drop_time(text: str) -> str | None:
-    """`text` without its trailing time of day, or None if that time is not a valid time."""
-    match = _TIME.search(text)
-    if match is None:
-        return text
-    hour, minute = int(match["hour"]), int(match["minute"])
-    valid_hour = 1 <= hour <= 12 if match["half"] else hour <= 24
-    if not valid_hour or minute > 59:
-        return None
-    return text[: match.start()]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -325,7 +304,7 @@ def _read_pattern(text: str, pattern: DatePattern, default_year: int | None) -> 
     if pattern.width is not None and text.isascii() and text.isdigit() and len(text) < pattern.width:
         text = text.zfill(pattern.width)  # a number cell dropped the leading zeros
     match = pattern.regex.fullmatch(text)
-    if match is None and ":" in text and (date_text := _drop_time(text)):
+    if match is None and ":" in text and (date_text := drop_time(text)):
         match = pattern.regex.fullmatch(date_text)
     if match is None:
         return f"does not match the date pattern {pattern.pattern!r}"
@@ -392,14 +371,14 @@ def infer_date_order(values: Iterable[CellValue]) -> Detected:
 def _span_days(texts: list[str], order: DateOrder) -> int:
     """How many days the dates `texts` spell in `order` span."""
     dates = [
-        built for text in texts if isinstance(built := _read(_drop_time(text) or "", order, None), dt.date)
+        built for text in texts if isinstance(built := _read(drop_time(text) or "", order, None), dt.date)
     ]
     return (max(dates) - min(dates)).days if dates else 0
 
 
 def _fitting_orders(text: str) -> frozenset[DateOrder] | Literal["fixed"] | None:
     """The orders `text` is a valid date in; "fixed" if it fixes its own; None if not a date."""
-    date_text = _drop_time(text.strip())
+    date_text = drop_time(text.strip())
     shape = _shape(date_text) if date_text else None
     if shape is None:
         return None

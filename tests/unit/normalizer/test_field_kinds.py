@@ -137,3 +137,11 @@ def test_separated_reader_bounds_a_record_grown_by_continuations() -> None:
     text = "16,1\n" + "88,1,1,1,1,1,1,1,1,1,1\n" * 200
     with pytest.raises(UnreadableFileError, match="columns"):
         read_fixed_width(text, layout)
+
+
+def test_an_endless_digit_run_is_left_for_the_amount_parser() -> None:
+    huge = "1" * 5000  # int() of this would raise; it must come back as written
+    assert decode(_field("number", 2), huge, {}) == huge
+    assert decode(_field("overpunch", 2), huge + "{", {}) == huge + "{"
+    field = _sep("total", 1, to_end=True, kind="amount_sum", group=2, amount_at=2, decimals=2)
+    assert decode(field, "010," + huge, {}) == "010," + huge
