@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from normalizer.errors import ProfileError
 from normalizer.profiles._convert import (
@@ -35,10 +35,12 @@ from normalizer.profiles.model import (
     Detect,
     Profile,
     SkipRule,
+    TotalScope,
     YearFrom,
 )
 
 _PACKAGE = "normalizer.profiles"
+TOTAL_SCOPES = get_args(TotalScope)
 
 
 def _column_ref(value: object, where: str) -> ColumnRef:
@@ -170,7 +172,7 @@ def profile_from_dict(data: Mapping[str, object], *, name: str) -> Profile:
         currency=table.take("currency", _opt_str, None),
         skip=table.take("skip", _skip, ()),
         total_label=table.take("total_label", _regex, None),
-        total_scope=cast(Any, table.take("total_scope", _choice("block", "block-after-first"), None)),
+        total_scope=cast(Any, table.take("total_scope", _choice(*TOTAL_SCOPES), None)),
         inherit=table.take("inherit", _inherit, None),
         journal_key=table.take("journal_key", _str_list, ()),
         fixed_width=table.take("fixed_width", fixed_width_table, None),

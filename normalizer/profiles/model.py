@@ -46,7 +46,7 @@ RecordRole = Literal["record", "continuation", "context", "control", "closing", 
 #: or the sum of the amounts in a run of repeated groups of separated fields ("amount_sum":
 #: BAI2 account summaries `010,500000,,Z,015,...`, `group` fields each, amount at `amount_at`).
 FieldKind = Literal["text", "number", "overpunch", "amount_sum"]
-TotalScope = Literal["block", "block-after-first"]
+TotalScope = Literal["block", "block-after-first", "block-absolute", "block-negated"]
 
 
 def _frozen_map(value: Mapping[str, object] | None = None) -> Mapping[str, object]:
