@@ -76,6 +76,8 @@ _SIGNS = "+-−"
 _MINUS_SIGNS = "-−"
 _LEADING_CURRENCY = re.compile(rf"({CURRENCY})\s*")
 _TRAILING_CURRENCY = re.compile(rf"\s*({CURRENCY})\Z")
+# Longer cells are text, not amounts; the bound also keeps the currency search linear.
+_MAX_AMOUNT_CHARS = 128
 _BODY = re.compile(r"[.,'’ \u00a0\u202f\u2009\u2007]*[0-9][0-9.,'’ \u00a0\u202f\u2009\u2007]*")
 _PLAIN_SEPARATORS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "’": "'"})
 _DROP_SEPARATORS = str.maketrans("", "", ",.' ")
@@ -157,6 +159,8 @@ def _parse_text(raw: str, mark: DecimalMark | None) -> ParsedAmount:
 
 def _split(text: str) -> tuple[bool, str | None, str] | str:
     """Peel sign, parentheses and currency off `text`: (negative, currency, number) or an error."""
+    if len(text) > _MAX_AMOUNT_CHARS:
+        return f"not an amount: {len(text):,} characters, {text[:20]!r}..."
     sign: str | None = None
     parens = False
     currency: str | None = None

@@ -75,3 +75,10 @@ def test_a_cell_of_only_format_marks_reads_as_empty() -> None:
     assert parse_amount("\u200f\u200e", decimal_mark=None) == parse_amount("", decimal_mark=None)
     assert parse_amount("\u200f\u200e", decimal_mark=None).value is None
     assert parse_amount("\u200f\u200e", decimal_mark=None).error is None
+
+
+def test_a_very_long_cell_is_refused_at_once() -> None:
+    # the currency search must not go quadratic on a long run of spaces
+    parsed = parse_amount("1" + " " * 200_000 + "x", decimal_mark=None)
+    assert parsed.value is None
+    assert parsed.error is not None and "characters" in parsed.error
