@@ -19,8 +19,16 @@ _TIME = re.compile(
 )
 
 
+# No date with its time and zone is longer; the bound keeps the search linear on hostile text
+# (a long run of spaces before a time made it quadratic).
+MAX_DATE_CHARS = 128
+
+
 def drop_time(text: str) -> str | None:
-    """`text` without its trailing time of day, or None if that time is not a valid time."""
+    """`text` without its trailing time of day, or None if that time is not a valid time (or
+    the text is too long to be a date)."""
+    if len(text) > MAX_DATE_CHARS:
+        return None
     match = _TIME.search(text)
     if match is None:
         return text

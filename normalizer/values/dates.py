@@ -38,7 +38,7 @@ from typing import Literal, NamedTuple
 from normalizer.result import Detected
 from normalizer.values._months import month_number
 from normalizer.values._patterns import DatePattern, compile_pattern
-from normalizer.values._times import drop_time
+from normalizer.values._times import MAX_DATE_CHARS, drop_time
 from normalizer.values.cells import CellValue
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
@@ -122,6 +122,8 @@ def _parse_text(
     text = raw.strip()
     if not text:
         return _EMPTY
+    if len(text) > MAX_DATE_CHARS:
+        return ParsedDate(None, f"{len(text):,} characters, {text[:20]!r}...: too long to be a date")
     if pattern is not None:
         result = _read_pattern(text, compile_pattern(pattern), default_year)
     else:

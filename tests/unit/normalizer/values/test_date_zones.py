@@ -47,3 +47,12 @@ def test_column_order_is_inferred_through_times_and_zones() -> None:
     assert infer_date_order(us).value == "MDY"
     eu = ["31/01/2021 14:02 CET", "01/02/2021 09:00 CET"]
     assert infer_date_order(eu).value == "DMY"
+
+
+def test_a_very_long_cell_is_refused_at_once() -> None:
+    # a long run of spaces before a time made the time search quadratic
+    text = "2021-01-01" + " " * 200_000 + "1:00x"
+    parsed = parse_date(text)
+    assert parsed.value is None
+    assert parsed.error is not None and "too long" in parsed.error
+    assert infer_date_order([text, "31/01/2021"]).value == "DMY"
