@@ -12,6 +12,8 @@ are not taken freely because `Dr`/`Cr`/`S`/`H` next to an amount are side flags,
 
 from __future__ import annotations
 
+import re
+
 #: Every character of Unicode category Sc (currency symbol) in the Basic Multilingual Plane.
 _SIGNS = "$¢£¤¥֏؋߾߿৲৳৻૱௹฿៛₠₡₢₣₤₥₦₧₨₩₪₫€₭₮₯₰₱₲₳₴₵₶₷₸₹₺₻₼₽₾₿⃀꠸﷼﹩＄￠￡￥￦"
 _LATIN_ABBREVIATIONS = r"kr|zł|Kč|Ft|Fr|Rs|Rp|RM|lei|Lei|kn|Kn|Bs|TL|Lek|Kz|Sk"
@@ -104,3 +106,26 @@ def clean(text: str) -> str:
     if not _NEEDS_CLEANING.intersection(text):
         return text
     return text.translate(_CLEAN)
+
+
+_ALONE = re.compile(rf"(?:{CURRENCY})")
+
+
+def parse_currency(text: str) -> str | None:
+    """A cell that is only a currency: its ISO code (`€` -> `EUR`, `руб.` -> `RUB`, `usd` ->
+    `USD`), the spelling when it names no single currency (`$`, `kr`), else None. Three letters
+    in one case count as a code (no ISO list is kept: `XYZ` passes). For telling a currency
+    column by its content; amounts carry theirs in `ParsedAmount.currency`."""
+    cleaned = clean(text).strip()
+    if not cleaned or len(cleaned) > 8:
+        return None
+    if (
+        cleaned.isascii()
+        and cleaned.isalpha()
+        and len(cleaned) == 3
+        and (cleaned.isupper() or cleaned.islower())
+    ):
+        return cleaned.upper()
+    if _ALONE.fullmatch(cleaned):
+        return ISO_CODES.get(cleaned, cleaned)
+    return None

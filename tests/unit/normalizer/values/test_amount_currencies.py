@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from normalizer.values import parse_amount
+from normalizer.values import parse_amount, parse_currency
 
 READINGS = [
     # (cell, declared mark, value, currency)
@@ -82,3 +82,26 @@ def test_a_very_long_cell_is_refused_at_once() -> None:
     parsed = parse_amount("1" + " " * 200_000 + "x", decimal_mark=None)
     assert parsed.value is None
     assert parsed.error is not None and "characters" in parsed.error
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("EUR", "EUR"),
+        ("usd", "USD"),
+        (" € ", "EUR"),
+        ("\u200fد.إ\u200f", "AED"),
+        ("руб.", "RUB"),
+        ("$", "$"),
+        ("kr", "kr"),
+        ("US$", "USD"),
+        ("Dr", None),
+        ("12.00", None),
+        ("Sale", None),
+        ("", None),
+        ("EURO ZONE", None),
+        ("Yes", None),
+    ],
+)
+def test_parse_currency_reads_a_cell_that_is_only_a_currency(cell: str, code: str | None) -> None:
+    assert parse_currency(cell) == code
