@@ -125,11 +125,14 @@ def fixed_width_table(value: object, where: str) -> FixedWidth:
     separator = table.take("separator", _opt_str, None)
     terminator = table.take("terminator", _str, "")
     continuation = table.take("continuation", _opt_str, None)
+    record_length = table.take("record_length", _opt_int, None)
     table.finish()
     if not records:
         raise ProfileError(f"{where} needs at least one record layout")
     if separator is not None and len(separator) != 1:
         raise ProfileError(f"{where}.separator must be one character")
+    if record_length is not None and (record_length < 1 or separator is not None):
+        raise ProfileError(f"{where}.record_length must be >= 1, for fixed-width records only")
     if separator is None and (terminator or continuation):
         raise ProfileError(f"{where}: terminator and continuation need a separator")
     return FixedWidth(
@@ -139,6 +142,7 @@ def fixed_width_table(value: object, where: str) -> FixedWidth:
         separator=separator,
         terminator=terminator,
         continuation=continuation,
+        record_length=record_length,
     )
 
 

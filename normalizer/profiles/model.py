@@ -127,6 +127,7 @@ class FixedWidth:
     separator: str | None = None
     terminator: str = ""
     continuation: str | None = None
+    record_length: int | None = None  # records may also follow each other without line breaks
 
     def layout(self, kind: str) -> RecordLayout | None:
         for record in self.records:

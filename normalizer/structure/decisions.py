@@ -35,6 +35,7 @@ def read_options(profile: Profile | None, encoding: str | None) -> Any:
             separator=spec.separator,
             terminator=spec.terminator,
             continuation=spec.continuation,
+            record_length=spec.record_length,
         )
     return ReadOptions(
         encoding=encoding or (profile.encoding if profile else None),

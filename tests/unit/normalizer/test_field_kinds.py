@@ -145,3 +145,16 @@ def test_an_endless_digit_run_is_left_for_the_amount_parser() -> None:
     assert decode(_field("overpunch", 2), huge + "{", {}) == huge + "{"
     field = _sep("total", 1, to_end=True, kind="amount_sum", group=2, amount_at=2, decimals=2)
     assert decode(field, "010," + huge, {}) == "010," + huge
+
+
+def test_records_without_line_breaks_are_cut_by_record_length() -> None:
+    field = (FixedWidthField(name="rest", start=3, end=4),)
+    layout = FixedWidthLayout(type_start=1, type_end=2, records={"01": field, "04": field}, record_length=4)
+    rows = read_fixed_width("01ab04cd04ef\n01gh\n04ijk\n", layout).rows
+    assert [(r.number, r.kind, r.cells) for r in rows] == [
+        (1, "01", ("ab",)),
+        (2, "04", ("cd",)),
+        (3, "04", ("ef",)),
+        (4, "01", ("gh",)),
+        (5, "04", ("ij",)),  # not a whole number of records: one line, cut as usual
+    ]
