@@ -69,6 +69,9 @@ def _row_findings(
         stated = parse(row.cells[column])
         if stated is None:
             continue
+        written = [cell for r in segment if cell_text(cell := cell_at(r.cells, column))]
+        if written and all(parse(cell) is None for cell in written):
+            continue  # a text column (a count under the descriptions): the number totals nothing
         values = [parse(cell_at(r.cells, column)) or Decimal(0) for r in segment]
         block = sum(values, Decimal(0))
         after_first = block - values[0] if values else block

@@ -54,3 +54,36 @@ def test_a_wrong_unsigned_footer_still_fails() -> None:
     check, issues = check_totals(findings, str(choose_scope(findings, None).value))
     assert not check.passed
     assert len(issues) == 1
+
+
+def test_a_number_under_a_text_column_is_not_a_total_of_it() -> None:
+    rows = [
+        PlainRow(1, ("2024-01-01", "Rent", "100.00")),
+        PlainRow(2, ("2024-01-02", "Fees", "25.00")),
+        PlainRow(3, ("Totals", "2", "125.00")),  # "2" counts the lines under Description
+    ]
+    kinds = [RowKind.DATA, RowKind.DATA, RowKind.TOTAL]
+    findings = find_totals(
+        rows, kinds, names=["Date", "Description", "Amount"], ignored=frozenset(), parse=_parse_loose
+    )
+    assert [f.column for f in findings] == ["Amount"]
+    check, issues = check_totals(findings, "block")
+    assert check.passed and not issues
+
+
+def test_an_empty_column_is_still_checked() -> None:
+    rows = [PlainRow(1, ("2024-01-01", "", "100.00")), PlainRow(2, ("Totals", "5.00", "100.00"))]
+    findings = find_totals(
+        rows, [RowKind.DATA, RowKind.TOTAL], names=["Date", "Debit", "Credit"], ignored=frozenset(),
+        parse=_parse_loose,
+    )  # fmt: skip
+    check, issues = check_totals(findings, "block")
+    assert not check.passed
+    assert [i.column for i in issues] == ["Debit"]
+
+
+def _parse_loose(cell: Cell) -> Decimal | None:
+    try:
+        return _parse(cell)
+    except ArithmeticError:
+        return None
