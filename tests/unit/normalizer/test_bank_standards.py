@@ -4,6 +4,7 @@ shipped profile, and their own totals records are checked against the movements.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,30 @@ def test_statement_gives_its_golden_records_and_checks(source: Path) -> None:
     wrong = "wrong-total" in source.name
     assert any(not c.passed for c in result.checks) is wrong
     assert [i.code for i in result.issues] == (["control-mismatch"] if wrong else [])
+
+
+def test_bai2_checks_each_account_on_its_own() -> None:
+    data = (
+        b"01,BANK,CUST,240305,0630,1,,,2/\n"
+        b"02,CUST,BANK,1,240304,,USD,2/\n"
+        b"03,111,,010,100000,,/\n"
+        b"16,165,5000,Z,R1,,first account/\n"
+        b"49,105000,3/\n"
+        b"03,222,EUR,010,,,,/\n"
+        b"16,475,700,Z,R2,,second account/\n"
+        b"16,115,300,V,240305,1200,R3,,value dated/\n"
+        b"49,1001,4/\n"
+        b"98,106001,2,9/\n"
+        b"99,106001,1,11/\n"
+    )
+    result = normalize(data)
+    assert result.detected["profile"].value == "bai2"
+    assert [(r.account, r.currency, r.debit, r.credit, r.reference) for r in result.records] == [
+        ("111", "USD", 0, Decimal("50.00"), "R1"),
+        ("222", "EUR", Decimal("7.00"), 0, "R2"),
+        ("222", "EUR", 0, Decimal("3.00"), "R3"),  # funds type V: value date and time skipped
+    ]
+    totals = [c for c in result.checks if c.name == "movement_total"]
+    assert [(c.details["computed"], c.passed) for c in totals] == [("50.00", True), ("10.00", False)]
+    (issue,) = result.issues
+    assert issue.code == "control-mismatch" and issue.row == 9
