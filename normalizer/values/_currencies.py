@@ -103,7 +103,7 @@ _NEEDS_CLEANING = frozenset(_FORMAT_CHARACTERS)
 def clean(text: str) -> str:
     """`text` without format characters. Digits stay as written: only ASCII digits are read, so
     an amount in Arabic-Indic digits is an error rather than a reading nobody checked."""
-    if not _NEEDS_CLEANING.intersection(text):
+    if text.isascii() or not _NEEDS_CLEANING.intersection(text):
         return text
     return text.translate(_CLEAN)
 

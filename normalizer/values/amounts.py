@@ -74,6 +74,13 @@ _FAST: dict[str | None, tuple[Callable[[str], re.Match[str] | None], Callable[[s
 
 _SIGNS = "+-−"
 _MINUS_SIGNS = "-−"
+# A currency is one token (no space, digit, parenthesis or sign in it) at either end; the token
+# is cut with a simple character class and only then matched against the currency spellings,
+# which is cheaper than searching for every spelling at every position.
+_CURRENCY = re.compile(CURRENCY)
+_LEADING_TOKEN = re.compile(r"[^\s\d()+\-−]+")
+_TRAILING_TOKEN = re.compile(r"[^\s\d()+\-−]+\Z")
+# ... and when the token is not one (`$.5`: the token is `$.`), every spelling is tried.
 _LEADING_CURRENCY = re.compile(rf"({CURRENCY})\s*")
 _TRAILING_CURRENCY = re.compile(rf"\s*({CURRENCY})\Z")
 # Longer cells are text, not amounts; the bound also keeps the currency search linear.
@@ -166,10 +173,8 @@ def _split(text: str) -> tuple[bool, str | None, str] | str:
     currency: str | None = None
     rest = text
     while rest:
-        if currency is None and not rest[0].isdigit() and (match := _LEADING_CURRENCY.match(rest)):
-            currency, rest = match[1], rest[match.end() :]
-        elif currency is None and not rest[-1].isdigit() and (match := _TRAILING_CURRENCY.search(rest)):
-            currency, rest = match[1], rest[: match.start()]
+        if currency is None and (found := _currency_at_an_end(rest)):
+            currency, rest = found
         elif sign is None and rest[0] in _SIGNS:
             sign, rest = rest[0], rest[1:].lstrip()
         elif sign is None and rest[-1] in _MINUS_SIGNS:
@@ -185,6 +190,36 @@ def _split(text: str) -> tuple[bool, str | None, str] | str:
     if not _BODY.fullmatch(rest):
         return f"not an amount: {text!r}"
     return parens or (sign is not None and sign in _MINUS_SIGNS), currency, rest.translate(_PLAIN_SEPARATORS)
+
+
+def _currency_at_an_end(rest: str) -> tuple[str, str] | None:
+    """(currency, the rest) when `rest` starts, else ends, with a currency."""
+    found = None if rest[0].isdigit() else _leading_currency(rest)
+    if found is None and not rest[-1].isdigit():
+        found = _trailing_currency(rest)
+    return found
+
+
+def _leading_currency(rest: str) -> tuple[str, str] | None:
+    """(currency, what follows it) when `rest` starts with a currency."""
+    token = _LEADING_TOKEN.match(rest)
+    if token is None:  # a digit, space, parenthesis or sign first: no spelling starts so
+        return None
+    if _CURRENCY.fullmatch(token[0]):
+        return token[0], rest[token.end() :].lstrip()
+    match = _LEADING_CURRENCY.match(rest)
+    return None if match is None else (match[1], rest[match.end() :])
+
+
+def _trailing_currency(rest: str) -> tuple[str, str] | None:
+    """(currency, what precedes it) when `rest` ends with a currency."""
+    token = _TRAILING_TOKEN.search(rest)
+    if token is None:  # ... and none ends so
+        return None
+    if _CURRENCY.fullmatch(token[0]):
+        return token[0], rest[: token.start()].rstrip()
+    match = _TRAILING_CURRENCY.search(rest)
+    return None if match is None else (match[1], rest[: match.start()])
 
 
 def _read_number(body: str, mark: DecimalMark) -> Decimal | None:
