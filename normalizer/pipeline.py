@@ -23,6 +23,7 @@ from normalizer.structure.blocks import BlockRules, BlockWalker
 from normalizer.structure.cells import RowLike, cell_at, cell_text, is_blank
 from normalizer.structure.classify import DEFAULT_TOTAL_LABEL, Classifier, RowKind, index_columns
 from normalizer.structure.decisions import decide_blocks, decide_values, read_options
+from normalizer.structure.movement_totals import movement_total_checks
 from normalizer.structure.table import Table, build_table, choose_sheet
 from normalizer.structure.totals import check_totals, choose_scope, find_totals
 from normalizer.version import NORMALIZER_VERSION
@@ -239,6 +240,11 @@ def _normalize_table(
         amount_scale=rules.amount_scale,
         side_tokens=rules.side_tokens,
         fiscal_year=fiscal_year,
+    )
+    checks.extend(more_checks)
+    issues.extend(more_issues)
+    more_checks, more_issues = movement_total_checks(
+        records, table.spans, profile.control if profile else None
     )
     checks.extend(more_checks)
     issues.extend(more_issues)

@@ -8,98 +8,39 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar, cast
+from typing import Any, cast, get_args
 
 from normalizer.errors import ProfileError
+from normalizer.profiles._convert import (
+    _bool,
+    _choice,
+    _int,
+    _opt_int,
+    _opt_str,
+    _regex,
+    _str,
+    _str_list,
+    _Table,
+)
+from normalizer.profiles.layouts import control_table, fixed_width_table
 from normalizer.profiles.model import (
     INHERITABLE_FIELDS,
     MAPPABLE_FIELDS,
     ColumnRef,
-    Control,
     Detect,
-    FieldLayout,
-    FixedWidth,
     Profile,
-    RecordLayout,
     SkipRule,
+    TotalScope,
     YearFrom,
 )
 
-T = TypeVar("T")
 _PACKAGE = "normalizer.profiles"
-_ROLES = ("record", "continuation", "context", "control", "ignore")
-
-
-class _Table:
-    """A profile table being read: takes keys one by one, then refuses any key left over."""
-
-    def __init__(self, data: object, where: str) -> None:
-        if not isinstance(data, Mapping):
-            raise ProfileError(f"{where} must be a table")
-        self.data = dict(data)
-        self.where = where
-
-    def take(self, key: str, convert: Callable[[object, str], T], default: Any) -> T:
-        if key not in self.data:
-            return cast(T, default)
-        return convert(self.data.pop(key), f"{self.where}.{key}")
-
-    def finish(self) -> None:
-        if self.data:
-            key = sorted(self.data)[0]
-            raise ProfileError(f"unknown key '{key}' in {self.where}")
-
-
-def _str(value: object, where: str) -> str:
-    if not isinstance(value, str):
-        raise ProfileError(f"{where} must be a string")
-    return value
-
-
-def _opt_str(value: object, where: str) -> str | None:
-    return _str(value, where)
-
-
-def _int(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ProfileError(f"{where} must be an integer")
-    return value
-
-
-def _bool(value: object, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ProfileError(f"{where} must be true or false")
-    return value
-
-
-def _regex(value: object, where: str) -> str:
-    text = _str(value, where)
-    try:
-        re.compile(text)
-    except re.error as exc:
-        raise ProfileError(f"{where} is not a valid regular expression: {exc}") from exc
-    return text
-
-
-def _choice(*choices: str) -> Callable[[object, str], str]:
-    def convert(value: object, where: str) -> str:
-        if value not in choices:
-            raise ProfileError(f"{where} must be one of {', '.join(choices)}")
-        return str(value)
-
-    return convert
-
-
-def _str_list(value: object, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise ProfileError(f"{where} must be a list of strings")
-    return tuple(_str(item, f"{where}[{i}]") for i, item in enumerate(value))
+TOTAL_SCOPES = get_args(TotalScope)
 
 
 def _column_ref(value: object, where: str) -> ColumnRef:
@@ -189,83 +130,21 @@ def _inherit(value: object, where: str) -> tuple[str, ...]:
     return fields
 
 
-def _field_layout(value: object, where: str) -> FieldLayout:
-    table = _Table(value, where)
-    layout = FieldLayout(
-        name=table.take("name", _str, ""), start=table.take("start", _int, 0), end=table.take("end", _int, 0)
-    )
-    table.finish()
-    if not layout.name or layout.start < 1 or layout.end < layout.start:
-        raise ProfileError(f"{where} needs a name and 1 <= start <= end")
-    return layout
-
-
-def _record_layout(kind: str, value: object, where: str) -> RecordLayout:
-    table = _Table(value, where)
-    raw_fields: list[object] = table.take("fields", _list, [])
-    fields = tuple(_field_layout(item, f"{where}.fields[{i}]") for i, item in enumerate(raw_fields))
-    append = table.take("append", _append, MappingProxyType({}))
-    record = RecordLayout(
-        kind=kind,
-        role=cast(Any, table.take("role", _choice(*_ROLES), "record")),
-        fields=fields,
-        append=append,
-        carry=table.take("carry", _str_list, ()),
-    )
-    table.finish()
-    return record
-
-
-def _list(value: object, where: str) -> list[object]:
-    if not isinstance(value, list):
-        raise ProfileError(f"{where} must be a list")
-    return value
-
-
-def _append(value: object, where: str) -> Mapping[str, tuple[str, ...]]:
-    table = _Table(value, where)
-    append = {key: _str_list(table.data.pop(key), f"{where}.{key}") for key in sorted(table.data)}
-    return MappingProxyType(append)
-
-
-def _any(value: object, where: str) -> object:
-    return value
-
-
 def _sheet(value: object, where: str) -> str | int:
     return value if isinstance(value, str) else _int(value, where)
 
 
-def _fixed_width(value: object, where: str) -> FixedWidth:
-    table = _Table(value, where)
-    span = tuple(_int(x, f"{where}.type") for x in table.take("type", _list, []))
-    if span and len(span) != 2:
-        raise ProfileError(f"{where}.type must be [start, end]")
-    records_table = _Table(table.take("records", _any, {}), f"{where}.records")
-    records = tuple(
-        _record_layout(kind, records_table.data.pop(kind), f"{where}.records.{kind}")
-        for kind in sorted(records_table.data)
-    )
-    table.finish()
-    if not records:
-        raise ProfileError(f"{where} needs at least one record layout")
-    return FixedWidth(
-        type_start=span[0] if span else None, type_end=span[1] if span else None, records=records
-    )
-
-
-def _control(value: object, where: str) -> Control:
-    table = _Table(value, where)
-    names = [
-        "debit_count", "debit_total", "credit_count", "credit_total", "closing_balance",
-        "closing_side", "opening_kind", "opening_balance", "opening_side",
-    ]  # fmt: skip
-    kind = table.take("kind", _str, "")
-    if not kind:
-        raise ProfileError(f"{where}.kind is required")
-    options = {name: table.take(name, _opt_str, None) for name in names}
-    table.finish()
-    return Control(kind=kind, **options)
+def _amount_scale(table: _Table, name: str) -> int:
+    """`amount_scale`, or `minor_units = n` (amounts stated in 1/10^n units, e.g. cents: 2)."""
+    scale = table.take("amount_scale", _opt_int, None)
+    minor = table.take("minor_units", _opt_int, None)
+    if minor is None:
+        return scale if scale is not None else 0
+    if scale is not None:
+        raise ProfileError(f"profile {name}: set amount_scale or minor_units, not both")
+    if not 0 <= minor <= 9:
+        raise ProfileError(f"profile {name}.minor_units must be between 0 and 9")
+    return -minor
 
 
 def profile_from_dict(data: Mapping[str, object], *, name: str) -> Profile:
@@ -289,15 +168,15 @@ def profile_from_dict(data: Mapping[str, object], *, name: str) -> Profile:
         year_from=table.take("year_from", _year_from, None),
         positive=cast(Any, table.take("positive", _choice("debit", "credit"), "debit")),
         side_tokens=table.take("side_tokens", _side_tokens, MappingProxyType({})),
-        amount_scale=table.take("amount_scale", _int, 0),
+        amount_scale=_amount_scale(table, name),
         currency=table.take("currency", _opt_str, None),
         skip=table.take("skip", _skip, ()),
         total_label=table.take("total_label", _regex, None),
-        total_scope=cast(Any, table.take("total_scope", _choice("block", "block-after-first"), None)),
+        total_scope=cast(Any, table.take("total_scope", _choice(*TOTAL_SCOPES), None)),
         inherit=table.take("inherit", _inherit, None),
         journal_key=table.take("journal_key", _str_list, ()),
-        fixed_width=table.take("fixed_width", _fixed_width, None),
-        control=table.take("control", _control, None),
+        fixed_width=table.take("fixed_width", fixed_width_table, None),
+        control=table.take("control", control_table, None),
     )
     table.finish()
     if profile.header_row is not None and not profile.header:

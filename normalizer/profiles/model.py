@@ -39,8 +39,14 @@ INHERITABLE_FIELDS: tuple[str, ...] = (
     "currency",
 )
 
-RecordRole = Literal["record", "continuation", "context", "control", "ignore"]
-TotalScope = Literal["block", "block-after-first"]
+RecordRole = Literal["record", "continuation", "context", "control", "closing", "ignore"]
+#: How a fixed-width field's characters are read: as written ("text"), digits with implied
+#: decimals ("number"), or digits whose last character also carries the sign ("overpunch":
+#: `{` `A`-`I` are +0..+9, `}` `J`-`R` are -0..-9, the COBOL signed zoned-decimal convention),
+#: or the sum of the amounts in a run of repeated groups of separated fields ("amount_sum":
+#: BAI2 account summaries `010,500000,,Z,015,...`, `group` fields each, amount at `amount_at`).
+FieldKind = Literal["text", "number", "overpunch", "amount_sum"]
+TotalScope = Literal["block", "block-after-first", "block-absolute", "block-negated"]
 
 
 def _frozen_map(value: Mapping[str, object] | None = None) -> Mapping[str, object]:
@@ -79,6 +85,17 @@ class FieldLayout:
     name: str
     start: int
     end: int
+    kind: FieldKind = "text"
+    decimals: int | None = None  # implied decimals of a number or overpunch field
+    decimals_from: str | None = None  # ... or the field of the same record that states them
+    chars: tuple[int, int] | None = None  # only these 1-based characters of the field
+    # Separated records: the field runs to the end of the record (a free text with commas).
+    to_end: bool = False
+    # Separated records: when this field's value is a key, the fields after it sit that many
+    # places later (BAI2 funds type `S` is followed by 3 amounts); they join this field's value.
+    shift: Mapping[str, int] = field(default_factory=_frozen_map)  # type: ignore[arg-type]
+    group: int = 0  # amount_sum: fields per group
+    amount_at: int = 0  # amount_sum: 1-based place of the amount in a group
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,7 +104,9 @@ class RecordLayout:
 
     role: "record" (one ledger line), "continuation" (extends the previous record: `append`
     joins the named fields into a new column), "context" (file/statement header whose `carry`
-    fields are copied to the records after it), "control" (control totals), "ignore".
+    fields are copied to the records after it), "control" (control totals), "closing" (a
+    closing balance stated apart from the control totals: its fields join the next control
+    record's), "ignore".
     """
 
     kind: str
@@ -104,6 +123,11 @@ class FixedWidth:
     type_start: int | None
     type_end: int | None
     records: tuple[RecordLayout, ...]
+    # Separated records instead of fixed columns (BAI2): fields are numbered, not cut by column.
+    separator: str | None = None
+    terminator: str = ""
+    continuation: str | None = None
+    record_length: int | None = None  # records may also follow each other without line breaks
 
     def layout(self, kind: str) -> RecordLayout | None:
         for record in self.records:
@@ -126,6 +150,10 @@ class Control:
     opening_kind: str | None = None
     opening_balance: str | None = None
     opening_side: str | None = None
+    # The control record's total of every amount, debits and credits alike (BAI2 record 49),
+    # less an amount the opening record states and the total includes (BAI2 03 summaries).
+    movement_total: str | None = None
+    movement_total_less: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

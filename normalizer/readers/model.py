@@ -99,11 +99,22 @@ class FixedWidthLayout:
     `type_start`/`type_end` (1-based, inclusive) locate the record type code, or are both None
     when every line has the same layout; `records` maps a type code to its fields (key "" when
     there is no type field).
+
+    With a `separator` the records are not fixed width but separated (BAI2: `16,165,1500,Z/`):
+    each record's cells are its fields, `type_start` is the number of the field holding the
+    type, a trailing `terminator` is dropped, and a `continuation` record (BAI2 `88`) adds its
+    fields to the record before it. With a `record_length`, a line that is a whole number of
+    records (a file written without line breaks) is cut into them; they are numbered as lines.
     """
 
     type_start: int | None
     type_end: int | None
     records: dict[str, tuple[FixedWidthField, ...]]
+    separator: str | None = None
+    terminator: str = ""
+    continuation: str | None = None
+    # Fixed width: records this long may also come without line breaks, one after another.
+    record_length: int | None = None
 
     def __post_init__(self) -> None:
         if (self.type_start is None) != (self.type_end is None):

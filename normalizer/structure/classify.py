@@ -3,19 +3,77 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from importlib import resources
 from itertools import pairwise
+from typing import Any
 
 from normalizer.mapping import normalize_header
 from normalizer.structure.cells import Cell, RowLike, cell_text
 
-#: Labels of subtotal and total rows, in the languages the synonyms cover.
+_LABELS_FILE = "total_labels.toml"
+
+
+def _phrase_tokens(phrase: str) -> list[str]:
+    """A phrase as regex pieces: one per character, a word gap between words, an end mark."""
+    prefix = phrase.endswith("*")
+    words = phrase.rstrip("*").lower().split()
+    pieces: list[str] = []
+    for index, word in enumerate(words):
+        if index:
+            pieces.append(r"[\s-]*")
+        pieces.extend(re.escape(char) for char in word)
+    pieces.append("" if prefix else r"(?!\w)")
+    return pieces
+
+
+def _trie_pattern(phrases: Sequence[str]) -> str:
+    """One regex for all phrases, factored by common prefixes: a long word list then costs about
+    as much to test as a short one (a flat alternation is tried branch by branch)."""
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for piece in _phrase_tokens(phrase):
+            node = node.setdefault(piece, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [piece + render(child) for piece, child in sorted(node.items()) if piece]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return render(trie)
+
+
+def _load_labels() -> tuple[str, ...]:
+    data = tomllib.loads(resources.files(__package__).joinpath(_LABELS_FILE).read_text(encoding="utf-8"))
+    phrases = {phrase for words in data["labels"].values() for phrase in words}
+    return tuple(sorted(phrases))
+
+
+_PHRASES = _load_labels()
+
+#: Labels of subtotal and total rows, from the word list in `total_labels.toml` (data).
 DEFAULT_TOTAL_LABEL = (
-    r"(?i)^\s*(grand\s+|sub\s*-?\s*)?totals?\b|^\s*(zwischen)?summen?\b|^\s*gesamt|^\s*totales?\b"
-    r"|^\s*totaal\b|^\s*(sous-)?total\b|^\s*somme\b"
+    r"(?i)^\s*(?=["
+    + re.escape("".join(sorted({p[0].lower() for p in _PHRASES})))
+    + "])"
+    + _trie_pattern(_PHRASES)
+)
+
+#: A cheap first test for `DEFAULT_TOTAL_LABEL`: the first letter of some phrase (either case,
+#: ASCII), or any non-ASCII character (case folding can map those onto ASCII letters: `ſ`, `K`).
+TOTAL_LABEL_START = (
+    r"^\s*(?:["
+    + "".join(sorted({c for p in _PHRASES if p[0].isascii() for c in (p[0].lower(), p[0].upper())}))
+    + r"]|[^\x00-\x7f])"
 )
 
 

@@ -32,6 +32,10 @@ def read_options(profile: Profile | None, encoding: str | None) -> Any:
                 r.kind: tuple(FixedWidthField(name=f.name, start=f.start, end=f.end) for f in r.fields)
                 for r in spec.records
             },
+            separator=spec.separator,
+            terminator=spec.terminator,
+            continuation=spec.continuation,
+            record_length=spec.record_length,
         )
     return ReadOptions(
         encoding=encoding or (profile.encoding if profile else None),

@@ -2,7 +2,8 @@
 sum of its column over the rows it totals (since the previous total, group or header row).
 
 QuickBooks-style reports total only a block's split lines, not its first (transaction) line;
-when no scope is declared, the scope that makes every total agree is detected.
+bank and card exports often print a footer total without its sign. When no scope is declared,
+the one reading (`SCOPES`) that makes every total of the file agree is detected.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from normalizer.result import CheckResult, Detected, Issue
 from normalizer.structure.cells import Cell, RowLike, cell_at, cell_text
 from normalizer.structure.classify import RowKind
 
-SCOPES = ("block", "block-after-first")
+#: What a total row's figure can be, in the order detection tries them: the sum of the rows it
+#: totals; that sum without the block's first row (QuickBooks split totals); the sum of their
+#: absolute values (card and bank exports print "Totale movimenti 100.00" under two -50.00
+#: lines); the sum with the opposite sign (spending shown positive). One reading must fit every
+#: total row of the file, so a single wrong figure is never explained away.
+SCOPES = ("block", "block-after-first", "block-absolute", "block-negated")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,16 +69,25 @@ def _row_findings(
         stated = parse(row.cells[column])
         if stated is None:
             continue
+        written = [cell for r in segment if cell_text(cell := cell_at(r.cells, column))]
+        if written and all(parse(cell) is None for cell in written):
+            continue  # a text column (a count under the descriptions): the number totals nothing
         values = [parse(cell_at(r.cells, column)) or Decimal(0) for r in segment]
         block = sum(values, Decimal(0))
         after_first = block - values[0] if values else block
+        absolute = sum((abs(v) for v in values), Decimal(0))
         findings.append(
             TotalFinding(
                 row=row.number,
                 column=names[column] if column < len(names) else f"column_{column + 1}",
                 raw=cell_text(row.cells[column]),
                 stated=stated,
-                sums={"block": block, "block-after-first": after_first},
+                sums={
+                    "block": block,
+                    "block-after-first": after_first,
+                    "block-absolute": absolute,
+                    "block-negated": -block,
+                },
             )
         )
     return findings

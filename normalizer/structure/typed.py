@@ -2,7 +2,10 @@
 
 The profile says what each record type is: ledger lines ("record"), lines that extend the
 previous ledger line ("continuation", e.g. AEB43 type 23 concept lines), statement headers
-whose fields are carried into the lines after them ("context"), control totals ("control").
+whose fields are carried into the lines after them ("context"), control totals ("control"), a
+closing balance stated in its own record before the control totals ("closing", CODA type 8).
+Number and overpunch fields are decoded here (`field_kinds`), so records and control checks
+read the same plain values.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from normalizer.errors import ProfileError
 from normalizer.profiles.model import FixedWidth, RecordLayout
 from normalizer.result import Issue
 from normalizer.structure.cells import Cell, PlainRow, RowLike, cell_text
+from normalizer.structure.field_kinds import decode_fields, separated_values
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +44,7 @@ class _State:
     pending_number: int = 0
     context: dict[str, str] = field(default_factory=dict)
     opening: dict[str, str] = field(default_factory=dict)
+    closing: dict[str, str] = field(default_factory=dict)
     span_start: int = 1
 
 
@@ -51,10 +56,14 @@ def _record_layout(spec: FixedWidth) -> RecordLayout:
 
 
 def _values(
-    row: RowLike, layout: RecordLayout, headers_by_kind: Mapping[str, Sequence[str]]
+    row: RowLike, layout: RecordLayout, headers_by_kind: Mapping[str, Sequence[str]], separator: str | None
 ) -> dict[str, str]:
+    if separator is not None:
+        cells = [cell if isinstance(cell, str) else cell_text(cell) for cell in row.cells]
+        return decode_fields(layout.fields, separated_values(layout.fields, cells, separator), separator)
     names = headers_by_kind.get(layout.kind) or [f.name for f in layout.fields]
-    return {name: cell_text(cell) for name, cell in zip(names, row.cells, strict=False)}
+    values = {name: cell_text(cell) for name, cell in zip(names, row.cells, strict=False)}
+    return decode_fields(layout.fields, values)
 
 
 def flatten(
@@ -82,7 +91,7 @@ def flatten(
         if layout is None:
             issues.append(_unknown(row))
             continue
-        values = _values(row, layout, headers_by_kind)
+        values = _values(row, layout, headers_by_kind, spec.separator)
         if layout.role == "record":
             flush()
             pending: list[Cell] = [values.get(n, "") for n in own]
@@ -99,14 +108,19 @@ def flatten(
             state.context.update({n: values.get(n, "") for n in layout.carry})
             state.opening = values
             state.span_start = row.number
+        elif layout.role == "closing":
+            flush()
+            state.closing = values
         elif layout.role == "control":
             flush()
+            stated = {**state.closing, **values}
             spans.append(
                 ControlSpan(
-                    opening=state.opening, control=values, first_row=state.span_start, control_row=row.number
+                    opening=state.opening, control=stated, first_row=state.span_start, control_row=row.number
                 )
             )
             state.span_start = row.number + 1
+            state.closing = {}
     flush()
     return FlatTable(headers=headers, rows=tuple(out), spans=tuple(spans), issues=tuple(issues))
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from normalizer.values._currencies import parse_currency
 from normalizer.values.amounts import (
     MARK_CONTRADICTED,
     MARK_UNDECIDED,
@@ -44,6 +45,7 @@ __all__ = [
     "infer_date_order",
     "infer_decimal_mark",
     "parse_amount",
+    "parse_currency",
     "parse_date",
     "parse_side",
 ]

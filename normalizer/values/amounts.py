@@ -1,9 +1,13 @@
 """Amounts: one cell to an exact, signed Decimal, and a whole column to its decimal mark.
 
 Around the number a cell may carry one sign (leading `-` `+` `−`, or a trailing `-` `−`) or
-accounting parentheses `(1.00)`, and one currency, before or after, with or without a space: a
-symbol (`$` `€` `£` `¥` ...), `US$`-style prefixed dollars, or any three upper-case letters
-(`USD`, `CHF`). Excel's accounting format writes zero as a lone dash, so `-` reads as 0.
+accounting parentheses `(1.00)`, and one currency, before or after, with or without a space, on
+either side of the sign (`€-5`, `-€5`, `5 €-`): a symbol in any script (`$` `€` `₹` `﷼`), `US$`-
+style prefixed dollars, any three upper-case letters (`USD`, `CHF`), or a currency word
+(`kr`, `zł`, `руб.`, `د.إ`); see `_currencies`. Excel's accounting format writes zero as a
+lone dash, so `-` reads as 0. Format characters (bidi marks RLM/LRM/ALM, isolates U+2066-2069,
+zero-width spaces) are dropped first, and Arabic-Indic digits read as digits; plain ASCII
+numbers never reach that step (the fast paths below).
 
 Inside the number, the thousands separator is whichever of `,` `.` `'` `’`, space, NBSP (U+00A0)
 or narrow NBSP (U+202F) is not the decimal mark; one kind per value, in groups of three after a
@@ -25,6 +29,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from normalizer.result import Detected
+from normalizer.values._currencies import CURRENCY, ISO_CODES, clean
 from normalizer.values.cells import CellValue
 
 DecimalMark = Literal[".", ","]
@@ -69,33 +74,17 @@ _FAST: dict[str | None, tuple[Callable[[str], re.Match[str] | None], Callable[[s
 
 _SIGNS = "+-−"
 _MINUS_SIGNS = "-−"
-_CURRENCY = r"[A-Z]{3}|[A-Z]{1,2}\$|[$€£¥₹₩₽₺₪₫₱₦₴฿₸]|kr|zł|Kč|Ft"
-_LEADING_CURRENCY = re.compile(rf"({_CURRENCY})\s*")
-_TRAILING_CURRENCY = re.compile(rf"\s*({_CURRENCY})\Z")
-_ISO_CODES = {
-    "€": "EUR",
-    "£": "GBP",
-    "₹": "INR",
-    "₩": "KRW",
-    "₽": "RUB",
-    "₺": "TRY",
-    "₪": "ILS",
-    "₫": "VND",
-    "₱": "PHP",
-    "₦": "NGN",
-    "₴": "UAH",
-    "฿": "THB",
-    "₸": "KZT",
-    "US$": "USD",
-    "A$": "AUD",
-    "NZ$": "NZD",
-    "HK$": "HKD",
-    "S$": "SGD",
-    "R$": "BRL",
-    "zł": "PLN",
-    "Kč": "CZK",
-    "Ft": "HUF",
-}
+# A currency is one token (no space, digit, parenthesis or sign in it) at either end; the token
+# is cut with a simple character class and only then matched against the currency spellings,
+# which is cheaper than searching for every spelling at every position.
+_CURRENCY = re.compile(CURRENCY)
+_LEADING_TOKEN = re.compile(r"[^\s\d()+\-−]+")
+_TRAILING_TOKEN = re.compile(r"[^\s\d()+\-−]+\Z")
+# ... and when the token is not one (`$.5`: the token is `$.`), every spelling is tried.
+_LEADING_CURRENCY = re.compile(rf"({CURRENCY})\s*")
+_TRAILING_CURRENCY = re.compile(rf"\s*({CURRENCY})\Z")
+# Longer cells are text, not amounts; the bound also keeps the currency search linear.
+_MAX_AMOUNT_CHARS = 128
 _BODY = re.compile(r"[.,'’ \u00a0\u202f\u2009\u2007]*[0-9][0-9.,'’ \u00a0\u202f\u2009\u2007]*")
 _PLAIN_SEPARATORS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "’": "'"})
 _DROP_SEPARATORS = str.maketrans("", "", ",.' ")
@@ -159,7 +148,7 @@ def _fast(value: Decimal) -> ParsedAmount:
 # (fees, round sums). Pure, so the cache cannot change a result.
 @lru_cache(maxsize=1 << 14)
 def _parse_text(raw: str, mark: DecimalMark | None) -> ParsedAmount:
-    text = raw.strip()
+    text = clean(raw).strip()
     if not text:
         return _EMPTY
     if "%" in text or "‰" in text:
@@ -172,20 +161,20 @@ def _parse_text(raw: str, mark: DecimalMark | None) -> ParsedAmount:
     if isinstance(number, str):
         return ParsedAmount(None, None, number)
     value = number.copy_negate() if negative and number else number
-    return ParsedAmount(value, _ISO_CODES.get(currency, currency) if currency else None)
+    return ParsedAmount(value, ISO_CODES.get(currency, currency) if currency else None)
 
 
 def _split(text: str) -> tuple[bool, str | None, str] | str:
     """Peel sign, parentheses and currency off `text`: (negative, currency, number) or an error."""
+    if len(text) > _MAX_AMOUNT_CHARS:
+        return f"not an amount: {len(text):,} characters, {text[:20]!r}..."
     sign: str | None = None
     parens = False
     currency: str | None = None
     rest = text
     while rest:
-        if currency is None and not rest[0].isdigit() and (match := _LEADING_CURRENCY.match(rest)):
-            currency, rest = match[1], rest[match.end() :]
-        elif currency is None and not rest[-1].isdigit() and (match := _TRAILING_CURRENCY.search(rest)):
-            currency, rest = match[1], rest[: match.start()]
+        if currency is None and (found := _currency_at_an_end(rest)):
+            currency, rest = found
         elif sign is None and rest[0] in _SIGNS:
             sign, rest = rest[0], rest[1:].lstrip()
         elif sign is None and rest[-1] in _MINUS_SIGNS:
@@ -201,6 +190,36 @@ def _split(text: str) -> tuple[bool, str | None, str] | str:
     if not _BODY.fullmatch(rest):
         return f"not an amount: {text!r}"
     return parens or (sign is not None and sign in _MINUS_SIGNS), currency, rest.translate(_PLAIN_SEPARATORS)
+
+
+def _currency_at_an_end(rest: str) -> tuple[str, str] | None:
+    """(currency, the rest) when `rest` starts, else ends, with a currency."""
+    found = None if rest[0].isdigit() else _leading_currency(rest)
+    if found is None and not rest[-1].isdigit():
+        found = _trailing_currency(rest)
+    return found
+
+
+def _leading_currency(rest: str) -> tuple[str, str] | None:
+    """(currency, what follows it) when `rest` starts with a currency."""
+    token = _LEADING_TOKEN.match(rest)
+    if token is None:  # a digit, space, parenthesis or sign first: no spelling starts so
+        return None
+    if _CURRENCY.fullmatch(token[0]):
+        return token[0], rest[token.end() :].lstrip()
+    match = _LEADING_CURRENCY.match(rest)
+    return None if match is None else (match[1], rest[match.end() :])
+
+
+def _trailing_currency(rest: str) -> tuple[str, str] | None:
+    """(currency, what precedes it) when `rest` ends with a currency."""
+    token = _TRAILING_TOKEN.search(rest)
+    if token is None:  # ... and none ends so
+        return None
+    if _CURRENCY.fullmatch(token[0]):
+        return token[0], rest[: token.start()].rstrip()
+    match = _TRAILING_CURRENCY.search(rest)
+    return None if match is None else (match[1], rest[: match.start()])
 
 
 def _read_number(body: str, mark: DecimalMark) -> Decimal | None:
@@ -273,7 +292,7 @@ def infer_decimal_mark(values: Iterable[CellValue]) -> Detected:
 
 def _evidence(text: str) -> str | None:
     """The mark "." or "," if `text` reads only with that mark, "?" if it reads two ways, else None."""
-    text = text.strip()
+    text = clean(text).strip()
     if "%" in text:
         return None
     split = _split(text)

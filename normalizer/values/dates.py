@@ -5,8 +5,9 @@ YMD, whatever `order` says); `31/01/2020`, `31.01.2020`, `31-01-2020`, `01/31/20
 (by `order`, or by the one reading that is a valid date); `20180221` (YYYYMMDD); six digits
 (by `order`: YYMMDD, DDMMYY, MMDDYY); month names in English, German, French, Spanish, Italian
 and Dutch (`30 Jun 2023`, `Jun 30, 2023`, `30-JUN-23`, `1. März 2020`, `Sep 01`). A time part
-(`13:45:00`, `T13:45:00Z`, `1:45 PM`, `+01:00`) is dropped: the date as written is kept, never
-shifted by a time zone. Workbook date cells give their date; numeric cells are Excel serials.
+(`13:45:00`, `T13:45:00Z`, `1:45 PM`, `+01:00`, `14:02:11 PST`, `-05:00[America/New_York]`) is
+dropped: the date as written is kept, never shifted by a time zone. Workbook date cells give
+their date; numeric cells are Excel serials.
 
 Decisions:
 
@@ -37,6 +38,7 @@ from typing import Literal, NamedTuple
 from normalizer.result import Detected
 from normalizer.values._months import month_number
 from normalizer.values._patterns import DatePattern, compile_pattern
+from normalizer.values._times import MAX_DATE_CHARS, drop_time
 from normalizer.values.cells import CellValue
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
@@ -63,10 +65,6 @@ _SERIAL_MAX = 2958465  # 9999-12-31
 _EPOCH_BEFORE_BUG = dt.date(1899, 12, 31)  # serial 1 is 1900-01-01
 _EPOCH_AFTER_BUG = dt.date(1899, 12, 30)  # serial 61 is 1900-03-01: Excel counted 1900-02-29
 
-_TIME = re.compile(
-    r"(?:T|\s+)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::[0-9]{2}(?:[.,][0-9]+)?)?"
-    r"\s*(?P<half>[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?|UTC|GMT)?\Z"
-)
 _SEPARATED = re.compile(r"([0-9]{1,4})([-/.])([0-9]{1,2})\2([0-9]{1,4})")
 _NAMED = re.compile(r"(?:[^\W\d_]|[0-9\s,.'’/-])+")
 _TOKEN = re.compile(r"[0-9]+|[^\W\d_]+")
@@ -124,10 +122,12 @@ def _parse_text(
     text = raw.strip()
     if not text:
         return _EMPTY
+    if len(text) > MAX_DATE_CHARS:
+        return ParsedDate(None, f"{len(text):,} characters, {text[:20]!r}...: too long to be a date")
     if pattern is not None:
         result = _read_pattern(text, compile_pattern(pattern), default_year)
     else:
-        date_text = _drop_time(text) if ":" in text else text
+        date_text = drop_time(text) if ":" in text else text
         result = (
             "has a time that is not valid" if date_text is None else _read(date_text, order, default_year)
         )
@@ -155,18 +155,6 @@ def _parse_number(
         )
     epoch = _EPOCH_BEFORE_BUG if serial < 60 else _EPOCH_AFTER_BUG
     return ParsedDate(epoch + dt.timedelta(days=serial))
-
-
-def _drop_time(text: str) -> str | None:
-    """`text` without its trailing time of day, or None if that time is not a valid time."""
-    match = _TIME.search(text)
-    if match is None:
-        return text
-    hour, minute = int(match["hour"]), int(match["minute"])
-    valid_hour = 1 <= hour <= 12 if match["half"] else hour <= 24
-    if not valid_hour or minute > 59:
-        return None
-    return text[: match.start()]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -318,7 +306,7 @@ def _read_pattern(text: str, pattern: DatePattern, default_year: int | None) -> 
     if pattern.width is not None and text.isascii() and text.isdigit() and len(text) < pattern.width:
         text = text.zfill(pattern.width)  # a number cell dropped the leading zeros
     match = pattern.regex.fullmatch(text)
-    if match is None and ":" in text and (date_text := _drop_time(text)):
+    if match is None and ":" in text and (date_text := drop_time(text)):
         match = pattern.regex.fullmatch(date_text)
     if match is None:
         return f"does not match the date pattern {pattern.pattern!r}"
@@ -385,14 +373,14 @@ def infer_date_order(values: Iterable[CellValue]) -> Detected:
 def _span_days(texts: list[str], order: DateOrder) -> int:
     """How many days the dates `texts` spell in `order` span."""
     dates = [
-        built for text in texts if isinstance(built := _read(_drop_time(text) or "", order, None), dt.date)
+        built for text in texts if isinstance(built := _read(drop_time(text) or "", order, None), dt.date)
     ]
     return (max(dates) - min(dates)).days if dates else 0
 
 
 def _fitting_orders(text: str) -> frozenset[DateOrder] | Literal["fixed"] | None:
     """The orders `text` is a valid date in; "fixed" if it fixes its own; None if not a date."""
-    date_text = _drop_time(text.strip())
+    date_text = drop_time(text.strip())
     shape = _shape(date_text) if date_text else None
     if shape is None:
         return None
