@@ -20,6 +20,7 @@ import orjson
 from normalizer import NormalizerError, NormalizeResult, normalize
 from normalizer.roles.explain_text import explain_text
 from normalizer.roles.profile_writer import profile_toml
+from workers.cli import arguments as arg
 from workers.cli.output import ExitCode, fail
 from workers.cli.record_output import write_records
 
@@ -28,12 +29,12 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "normalize", help="normalize a ledger file to canonical records on stdout"
     )
-    parser.add_argument("file", help="the ledger export (CSV, Excel, fixed-width text)")
+    parser.add_argument("file", type=arg.input_file, help="the ledger export (CSV, Excel, fixed-width text)")
     parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
     parser.add_argument("--encoding", help="text encoding, overriding detection (e.g. cp1252)")
     parser.add_argument("--sheet", help="workbook sheet, by name or 1-based number")
     parser.add_argument(
-        "--fiscal-year", type=int, help="report records outside this year; year of short dates"
+        "--fiscal-year", type=arg.fiscal_year, help="report records outside this year; year of short dates"
     )
     parser.add_argument(
         "--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default jsonl)"
@@ -47,8 +48,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--write-profile",
+        type=arg.output_file,
         metavar="OUT.toml",
         help="write the detection as an editable profile (load it back with --profile)",
+    )
+    parser.add_argument(
+        "--raw", action="store_true", help="CSV: keep text exactly (no spreadsheet-formula neutralising)"
     )
     parser.set_defaults(handler=_normalize)
 
@@ -78,7 +83,7 @@ def _normalize(args: argparse.Namespace) -> int:
     if args.explain:
         sys.stdout.write(explain_text(result, source=path.name))
     else:
-        write_records(result.records, args.format, sys.stdout.buffer)
+        write_records(result.records, args.format, sys.stdout.buffer, raw=args.raw)
     sys.stdout.flush()
     if args.summary:
         sys.stderr.buffer.write(orjson.dumps(summary(result, path.name), default=str) + b"\n")
