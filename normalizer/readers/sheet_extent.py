@@ -63,6 +63,11 @@ class SheetExtent:
                 self._stage, piece = 2, piece[:end]
             self._count(piece)
 
+    @property
+    def cell_tags(self) -> int:
+        """How many cell tags the part has (over-counted: never fewer than its cells)."""
+        return self._cell_tags
+
     def bounds(self) -> tuple[int, int]:
         """(rows, columns) that the parser's used range can reach, at most."""
         if self._opaque:
