@@ -102,7 +102,13 @@ def normalize(
     detected["columns"] = Detected(value=columns.describe(), confidence=1.0, source=columns.source)
     detected["amount_model"] = Detected(value=columns.model, confidence=1.0, source=columns.source)
     return _normalize_table(
-        table, columns, chosen, detected, fiscal_year=fiscal_year, ledger_file_id=ledger_file_id
+        table,
+        columns,
+        chosen,
+        detected,
+        fiscal_year=fiscal_year,
+        ledger_file_id=ledger_file_id,
+        reader_issues=workbook.issues,
     )
 
 
@@ -199,13 +205,14 @@ def _normalize_table(
     *,
     fiscal_year: int | None,
     ledger_file_id: int | None,
+    reader_issues: Sequence[Issue] = (),
 ) -> NormalizeResult:
     classifier = _classifier(table, columns, profile)
     kinds = [classifier.classify(row.cells) for row in table.rows]
     data_rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind is RowKind.DATA]
     rules, value_detected = decide_values(profile, columns, data_rows, table.preamble, fiscal_year)
     detected.update(value_detected)
-    issues: list[Issue] = [*table.issues, *undecided_notes(detected, columns)]
+    issues: list[Issue] = [*reader_issues, *table.issues, *undecided_notes(detected, columns)]
     blocks, detected["inherit"] = decide_blocks(profile, columns, data_rows)
     records = _walk(
         table,

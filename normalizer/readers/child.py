@@ -201,11 +201,20 @@ def _child_main(
     except BaseException as exc:
         answer = ("raise", ParserFailure(f"{type(exc).__name__}: {exc}"))
     try:
-        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps(answer)
     except MemoryError:
-        payload = pickle.dumps(("memory", None))
+        payload = _dumps(("memory", None))
     sender.send_bytes(payload)
     sender.close()
+
+
+def _dumps(answer: tuple[str, Any]) -> bytes:
+    """Pickle without the memo: values hold no cycles, and the memo costs a third of the time."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(answer)
+    return buffer.getvalue()
 
 
 def _die_with_parent() -> None:
