@@ -218,7 +218,19 @@ def _dumps(answer: tuple[str, Any]) -> bytes:
 
 
 def _die_with_parent() -> None:
-    """Ask Linux for SIGKILL when the parent dies (elsewhere the deadline and RLIMIT_CPU bound it)."""
+    """Ask Linux for SIGKILL when the fork server dies (elsewhere the deadline and RLIMIT_CPU
+    bound the child).
+
+    The server exits when the caller's end of its "alive" pipe closes, but every child inherits
+    a copy of that end: closed here, or the child would keep the server, and so itself, alive
+    after the caller is gone.
+    """
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(alive, int):
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

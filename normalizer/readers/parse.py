@@ -26,9 +26,9 @@ RawSheet = tuple[str, int, int, list[list[Any]]]
 
 def parse_zip(data: bytes, wanted: str | int | None, limits: Limits) -> tuple[str, list[RawSheet]]:
     """("xlsx" or "ods", the chosen sheets) of a zip package that passes the package checks."""
-    kind = check_package(data, limits)
+    kind, maybe_long = check_package(data, limits)
     if kind == "xlsx":
-        return kind, calamine_sheets(data, wanted, limits)
+        return kind, calamine_sheets(data, wanted, limits, check_texts=maybe_long)
     try:
         return kind, calamine_sheets(data, wanted, limits)
     except NormalizerError:
@@ -58,19 +58,22 @@ def parse_xls(data: bytes, wanted: str | int | None, limits: Limits) -> list[Raw
     return list(sheets)
 
 
-def calamine_sheets(data: bytes, wanted: str | int | None, limits: Limits) -> list[RawSheet]:
-    """The chosen sheets (all worksheets when `wanted` is None) as calamine's values."""
+def calamine_sheets(
+    data: bytes, wanted: str | int | None, limits: Limits, *, check_texts: bool = True
+) -> list[RawSheet]:
+    """The chosen sheets (all worksheets when `wanted` is None) as calamine's values; with
+    `check_texts`, refuse a cell over `limits.max_cell_chars` characters."""
     with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
         metadata = workbook.sheets_metadata
         names = [sheet.name for sheet in metadata]
         is_data = [sheet.typ != python_calamine.SheetTypeEnum.ChartSheet for sheet in metadata]
         return [
-            _sheet(workbook.get_sheet_by_name(names[index]), limits)
+            _sheet(workbook.get_sheet_by_name(names[index]), limits, check_texts)
             for index in chosen_sheets(names, is_data, wanted)
         ]
 
 
-def _sheet(sheet: python_calamine.CalamineSheet, limits: Limits) -> RawSheet:
+def _sheet(sheet: python_calamine.CalamineSheet, limits: Limits, check_texts: bool) -> RawSheet:
     start = sheet.start
     if start is None:
         return sheet.name, 0, 0, []
@@ -78,7 +81,8 @@ def _sheet(sheet: python_calamine.CalamineSheet, limits: Limits) -> RawSheet:
     check_rows(first_row + sheet.height, limits, what="a sheet has cells in")
     check_columns(first_column + sheet.width, limits, where="a sheet")
     values = sheet.to_python(skip_empty_area=True)
-    _check_texts(values, sheet.name, limits)
+    if check_texts:
+        _check_texts(values, sheet.name, limits)
     return sheet.name, first_row, first_column, values
 
 

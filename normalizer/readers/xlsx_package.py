@@ -26,6 +26,7 @@ from normalizer.readers.limits import (
     check_rows,
 )
 from normalizer.readers.sheet_extent import SheetExtent
+from normalizer.readers.text_reach import TextReach
 
 _MAX_PARTS = 10_000
 _MAX_DIRECTORY_BYTES = 16 << 20
@@ -43,9 +44,10 @@ _EOCD = struct.Struct("<4s4H2LH")
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
-def check_package(data: bytes, limits: Limits) -> str:
+def check_package(data: bytes, limits: Limits) -> tuple[str, bool]:
     """Refuse a zip that is not a workbook or that would exceed `limits` once parsed; return
-    its kind, "xlsx" (Office Open XML) or "ods" (OpenDocument)."""
+    its kind, "xlsx" (Office Open XML) or "ods" (OpenDocument), and whether a cell may hold
+    more than `limits.max_cell_chars` characters (always True for ods: not scanned)."""
     _check_directory_size(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -56,17 +58,28 @@ def check_package(data: bytes, limits: Limits) -> str:
         kind = _kind(archive, {info.filename for info in infos})
     _check_declared(infos, limits)
     cells = 0
+    maybe_long = kind == "ods"
     for info in infos:
         if kind == "ods":
             for _ in _inflate(data, info):  # every part inflates within its declared size
                 pass
             continue
         extent = SheetExtent()
+        reach = TextReach(
+            shared=info.filename.lower().endswith("sharedstrings.xml"), limit=limits.max_cell_chars
+        )
         for piece in _aligned(_inflate(data, info)):
             extent.feed(piece)
+            reach.feed(piece)
+        if reach.too_long:
+            raise UnreadableFileError(
+                f"a shared string of the workbook holds over {limits.max_cell_chars:,} characters"
+                f" ({reach.longest_text:,} bytes of text), over the cell limit (Excel's own is 32,767)"
+            )
+        maybe_long = maybe_long or reach.maybe_long
         cells += _check_extent(extent, info.filename, limits)
     check_cells(cells, limits)
-    return kind
+    return kind, maybe_long
 
 
 def _check_directory_size(data: bytes) -> None:
@@ -205,9 +218,10 @@ def _check_extent(extent: SheetExtent, part: str, limits: Limits) -> int:
     check_rows(rows, limits, what="a sheet has cells in")
     check_columns(columns, limits, where="a sheet")
     spanned = rows * columns
-    if spanned > _DENSE_FLOOR and spanned > _SPARSE_FACTOR * extent.cell_tags:
+    used = (rows - extent.first_row + 1) * columns  # what the parser allocates (from column A)
+    if used > _DENSE_FLOOR and used > _SPARSE_FACTOR * extent.cell_tags:
         raise UnreadableFileError(
-            f"the workbook part {part} spans {spanned:,} cells (up to row {rows:,}, column {columns:,})"
+            f"the workbook part {part} spans {used:,} cells (up to row {rows:,}, column {columns:,})"
             f" for about {extent.cell_tags:,} written cells; delete the stray far-away cells and"
             " export it again"
         )
