@@ -107,7 +107,7 @@ class SheetExtent:
             row_refs += _PREFIXED_ROW_REF.findall(piece)
         if row_refs:
             self._max_number = max(self._max_number, _largest(row_refs))
-            self._min_row = min(self._min_row, min(map(_number, row_refs)))
+            self._min_row = min(self._min_row, *map(_number, row_refs))
             self._row_refs += len(row_refs)
         self._opaque = self._opaque or _OPAQUE in piece
         if not prefixed_cells and not self._opaque and self._within(piece, cell_tags):

@@ -81,7 +81,7 @@ def test_a_crash_of_the_child_is_a_clear_error() -> None:
 
 
 def test_the_child_cannot_send_back_arbitrary_objects() -> None:
-    with pytest.raises(DamagedWorkbookError, match="sent back a collections.OrderedDict"):
+    with pytest.raises(DamagedWorkbookError, match=r"sent back a collections\.OrderedDict"):
         run_bounded(child_helpers.foreign_object, limits=Limits())
 
 
@@ -98,7 +98,7 @@ def test_errors_cross_the_process_boundary_whole() -> None:
 def test_the_child_dies_with_its_parent(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     script = (
-        "import sys; from normalizer.readers.child import run_bounded; from normalizer.readers import Limits;"
+        "from normalizer.readers.child import run_bounded; from normalizer.readers import Limits;"
         "from tests.unit.normalizer.readers import child_helpers;"
         f"run_bounded(child_helpers.note_pid_and_sleep, {str(pid_file)!r}, 50, limits=Limits(reader_seconds=60))"
     )
