@@ -100,7 +100,8 @@ def test_the_child_dies_with_its_parent(tmp_path: Path) -> None:
     script = (
         "from normalizer.readers.child import run_bounded; from normalizer.readers import Limits;"
         "from tests.unit.normalizer.readers import child_helpers;"
-        f"run_bounded(child_helpers.note_pid_and_sleep, {str(pid_file)!r}, 50, limits=Limits(reader_seconds=60))"
+        f"run_bounded(child_helpers.note_pid_and_sleep, {str(pid_file)!r}, 50,"
+        " limits=Limits(reader_seconds=60))"
     )
     root = Path(__file__).parents[4]
     env = {**os.environ, "PYTHONPATH": str(root)}
