@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from normalizer.checks import run_record_checks
 from normalizer.errors import NormalizerError, ProfileError
@@ -24,6 +26,9 @@ from normalizer.structure.decisions import decide_blocks, decide_values, read_op
 from normalizer.structure.table import Table, build_table, choose_sheet
 from normalizer.structure.totals import check_totals, choose_scope, find_totals
 from normalizer.version import NORMALIZER_VERSION
+
+if TYPE_CHECKING:
+    from normalizer.readers.limits import Limits
 
 Source = bytes | str | os.PathLike[str]
 
@@ -59,6 +64,7 @@ def normalize(
     ledger_file_id: int | None = None,
     name: str | None = None,
     fast_path: bool | None = None,
+    limits: Limits | None = None,
 ) -> NormalizeResult:
     """Normalize one general-ledger export.
 
@@ -71,6 +77,9 @@ def normalize(
     (`normalizer.fast`), which gives the same result: None uses it for large files, True for
     any size, False never. Its
     `records` are then a `Sequence[Record]` backed by columns rather than a tuple.
+
+    `limits` bounds what the file may make the readers do (sizes, and the memory and time of
+    the child process that parses workbooks); None uses `Limits()`'s defaults.
     """
     from normalizer.readers import read_workbook
 
@@ -78,12 +87,14 @@ def normalize(
     chosen, profile_detected = _profile(profile, data)
     if chosen is None and encoding is None and sheet is None and fast_path is not False:
         fast = _normalize_fast(
-            data, name, profile_detected, fiscal_year, ledger_file_id, force=bool(fast_path)
+            data, name, profile_detected, fiscal_year, ledger_file_id, force=bool(fast_path), limits=limits
         )
         if fast is not None:
             return fast
     try:
         options = read_options(chosen, encoding)
+        if limits is not None:
+            options = dataclasses.replace(options, limits=limits)
     except ValueError as exc:  # the readers refuse an unknown encoding or a bad layout
         raise NormalizerError(str(exc), source=name) from exc
     workbook = read_workbook(data, name=name, options=options)
@@ -120,10 +131,11 @@ def _normalize_fast(
     ledger_file_id: int | None,
     *,
     force: bool,
+    limits: Limits | None,
 ) -> NormalizeResult | None:
     from normalizer.fast import available
 
-    runner = _fast_runner(data, force) if available() else None
+    runner = _fast_runner(data, force, limits) if available() else None
     if runner is None:
         return None
     return runner(
@@ -135,9 +147,15 @@ def _normalize_fast(
     )
 
 
-def _fast_runner(data: bytes, force: bool) -> Callable[..., NormalizeResult | None] | None:
-    """The columnar path for this container and size (xlsx packages, delimited text), or None."""
+def _fast_runner(
+    data: bytes, force: bool, limits: Limits | None
+) -> Callable[..., NormalizeResult | None] | None:
+    """The columnar path for this container and size (xlsx packages, delimited text), or None.
+
+    The delimited path applies the default limits only: with other limits, the general path.
+    """
     from normalizer.fast import MIN_BYTES, MIN_WORKBOOK_BYTES
+    from normalizer.readers.limits import Limits
     from normalizer.readers.sniff import sniff_container
 
     try:
@@ -147,8 +165,8 @@ def _fast_runner(data: bytes, force: bool) -> Callable[..., NormalizeResult | No
     if container == "zip" and (force or len(data) >= MIN_WORKBOOK_BYTES):
         from normalizer.fast.workbook import normalize_workbook
 
-        return normalize_workbook
-    if container == "text" and (force or len(data) >= MIN_BYTES):
+        return functools.partial(normalize_workbook, limits=limits or Limits())
+    if container == "text" and (force or len(data) >= MIN_BYTES) and limits in (None, Limits()):
         from normalizer.fast.delimited import normalize_columnar
 
         return normalize_columnar

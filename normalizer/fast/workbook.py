@@ -68,11 +68,12 @@ def normalize_workbook(
     profile_detected: Detected,
     fiscal_year: int | None,
     ledger_file_id: int | None,
+    limits: Limits | None = None,
 ) -> NormalizeResult | None:
     """The result the general path would give for the xlsx `data` (no profile, no overrides), or None."""
     try:
         with _collector_paused():
-            return _normalize(data, profile_detected, fiscal_year, ledger_file_id)
+            return _normalize(data, profile_detected, fiscal_year, ledger_file_id, limits or Limits())
     except DamagedWorkbookError as exc:
         # The general path's reader would die the same way: do not parse twice.
         raise DamagedWorkbookError(exc.message, source=exc.source or name) from exc
@@ -81,9 +82,12 @@ def normalize_workbook(
 
 
 def _normalize(
-    data: bytes, profile_detected: Detected, fiscal_year: int | None, ledger_file_id: int | None
+    data: bytes,
+    profile_detected: Detected,
+    fiscal_year: int | None,
+    ledger_file_id: int | None,
+    limits: Limits,
 ) -> NormalizeResult:
-    limits = Limits()
     check_bytes(len(data), limits)
     sheet_name, first_row, values = _sheet_values(data, limits)
     width = len(values[0])
