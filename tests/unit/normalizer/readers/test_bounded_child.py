@@ -18,7 +18,7 @@ import pytest
 
 from normalizer import normalize
 from normalizer.errors import DamagedWorkbookError, NormalizerError, UnreadableFileError
-from normalizer.readers import Limits, ReadOptions, read_workbook
+from normalizer.readers import Limits, read_workbook
 from normalizer.readers.child import run_bounded
 
 from . import child_helpers
@@ -52,13 +52,20 @@ def test_a_dimensions_record_claiming_4g_rows_is_a_damaged_workbook_not_an_abort
     assert len(read_workbook(XLS.read_bytes(), name="coa.xls").sheets[0].rows) == 9
 
 
-def test_a_looping_sector_chain_ends_within_the_limits() -> None:
-    options = ReadOptions(limits=Limits(reader_seconds=5, reader_memory_mib=512))
+def test_a_looping_sector_chain_is_refused_at_once() -> None:
     started = time.monotonic()
-    with pytest.raises(DamagedWorkbookError, match=r"^coa\.xls: the workbook is damaged") as caught:
-        read_workbook(looping_sector_chain(), name="coa.xls", options=options)
-    assert time.monotonic() - started < 15
-    assert "512 MiB limit" in str(caught.value) or "5 s limit" in str(caught.value)
+    with pytest.raises(UnreadableFileError, match=r"^coa\.xls: .* small-stream sectors loops back on itself"):
+        normalize(looping_sector_chain(), name="coa.xls")
+    assert time.monotonic() - started < 5
+
+
+def test_xlrd_looping_without_the_check_is_stopped_by_the_child_limits() -> None:
+    limits = Limits(reader_seconds=3, reader_memory_mib=512)
+    assert run_bounded(child_helpers.xlrd_stream, XLS.read_bytes(), limits=limits) > 0
+    started = time.monotonic()
+    with pytest.raises(DamagedWorkbookError, match=r"the workbook is damaged.*(512 MiB|3 s) limit"):
+        run_bounded(child_helpers.xlrd_stream, looping_sector_chain(), limits=limits)
+    assert time.monotonic() - started < 10
 
 
 def test_the_deadline_kills_the_child() -> None:
