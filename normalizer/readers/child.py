@@ -36,8 +36,11 @@ from normalizer.readers.limits import Limits
 T = TypeVar("T")
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-# The server imports the parsers once; each child is a cheap fork of it.
-_CONTEXT.set_forkserver_preload(["normalizer.readers.child", "normalizer.readers.parse"])
+# The server imports the parsers (and the workbook fast path, with pyarrow) once; each child
+# is a cheap fork of it. A module that fails to import is skipped by the server.
+_CONTEXT.set_forkserver_preload(
+    ["normalizer.readers.child", "normalizer.readers.parse", "normalizer.fast.workbook"]
+)
 _PR_SET_PDEATHSIG = 1
 _STDERR_CHARS = 4096
 _GRACE_SECONDS = 5
@@ -135,6 +138,20 @@ _ALLOWED = frozenset(
         ("normalizer.errors", "DamagedWorkbookError"),
         ("normalizer.errors", "NormalizerError"),
         ("normalizer.readers.child", "ParserFailure"),
+        # The workbook fast path's result: Arrow columns (buffers, types, schemas).
+        ("normalizer.result", "NormalizeResult"),
+        ("normalizer.result", "Detected"),
+        ("normalizer.result", "Issue"),
+        ("normalizer.result", "CheckResult"),
+        ("normalizer.fast.records", "ColumnRecords"),
+        ("normalizer.fast.records", "Amounts"),
+        ("pyarrow.lib", "_reconstruct_table"),
+        ("pyarrow.lib", "_restore_array"),
+        ("pyarrow.lib", "chunked_array"),
+        ("pyarrow.lib", "field"),
+        ("pyarrow.lib", "py_buffer"),
+        ("pyarrow.lib", "schema"),
+        ("pyarrow.lib", "type_for_alias"),
         ("copyreg", "_reconstructor"),
         ("builtins", "object"),
     }
