@@ -46,6 +46,15 @@ _STDERR_CHARS = 4096
 _GRACE_SECONDS = 5
 
 
+def start_server() -> None:
+    """Start the fork server now rather than at the first workbook (optional).
+
+    It takes a good part of a second to import the parsers; a long-running caller (a worker)
+    can start it while doing its own start-up. Idempotent.
+    """
+    forkserver.ensure_running()
+
+
 class ParserFailure(RuntimeError):
     """A parser's own exception in the child, as "Type: message" (exceptions do not all pickle)."""
 
