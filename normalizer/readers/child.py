@@ -36,11 +36,11 @@ from normalizer.readers.limits import Limits
 T = TypeVar("T")
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-# The server imports the parsers (and the workbook fast path, with pyarrow) once; each child
-# is a cheap fork of it. A module that fails to import is skipped by the server.
-_CONTEXT.set_forkserver_preload(
-    ["normalizer.readers.child", "normalizer.readers.parse", "normalizer.fast.workbook"]
-)
+# The server imports the parsers and the workbook fast path once (with pyarrow, and pandas,
+# which pyarrow imports at its first conversion of Python values: 0.2 s a child otherwise);
+# each child is a cheap fork of it. A module that fails to import is skipped by the server.
+_PRELOAD = ["normalizer.readers.child", "normalizer.readers.parse", "normalizer.fast.workbook", "pandas"]
+_CONTEXT.set_forkserver_preload(_PRELOAD)
 _PR_SET_PDEATHSIG = 1
 _STDERR_CHARS = 4096
 _GRACE_SECONDS = 5
