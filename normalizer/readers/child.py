@@ -75,6 +75,9 @@ def run_bounded(function: Callable[..., T], *args: Any, limits: Limits, what: st
         sender.close()
         try:
             payload = _receive(receiver, child, limits.reader_seconds)
+        except BaseException:  # an interrupt of the caller: the child goes at once
+            child.kill()
+            raise
         finally:
             receiver.close()
             _reap(child)

@@ -137,3 +137,26 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_an_interrupt_of_the_caller_kills_the_child_at_once(tmp_path: Path) -> None:
+    import signal
+
+    pid_file = tmp_path / "child.pid"
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_bounded(child_helpers.note_pid_and_sleep, str(pid_file), 30, limits=Limits(reader_seconds=60))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 3
+    while _alive(child):
+        assert time.monotonic() < deadline, "the reader child outlived the interrupt"
+        time.sleep(0.05)
