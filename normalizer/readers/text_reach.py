@@ -35,8 +35,7 @@ class TextReach:
 
     def feed(self, piece: bytes) -> None:
         if not self._shared:
-            if not self.maybe_long and max(map(len, piece.split(b"<"))) > self._limit:
-                self.maybe_long = True
+            self.maybe_long = self.maybe_long or _long_run(piece, self._limit)
             return
         segments = piece.split(b"<si")
         for index, segment in enumerate(segments):
@@ -46,3 +45,10 @@ class TextReach:
                 self.maybe_long = True
                 self._open_text += len(_TAGS.sub(b"", segment))
                 self.longest_text = max(self.longest_text, self._open_text)
+
+
+def _long_run(piece: bytes, limit: int) -> bool:
+    """True if `piece` may hold a run of more than `limit` bytes without a "<": such a run
+    covers a whole window of half the limit, so a few `find`s per megabyte decide."""
+    window = max(limit // 2, 1)
+    return any(piece.find(b"<", at, at + window) < 0 for at in range(0, len(piece) - window + 1, window))

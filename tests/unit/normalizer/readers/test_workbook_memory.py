@@ -105,3 +105,8 @@ def test_rows_past_excels_limit_are_refused(row: int) -> None:
 def test_the_last_excel_row_is_still_read() -> None:
     data = xlsx(sheet_xml(b'<row r="1048576"><c r="A1048576"><v>1</v></c></row>'))
     assert read_workbook(data, options=ReadOptions(limits=Limits())).sheets[0].rows[0].number == 1_048_576
+
+
+def test_an_inline_cell_over_the_text_limit_is_refused() -> None:
+    cell = b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + b"x" * 40_000 + b"</t></is></c></row>"
+    refused(xlsx(sheet_xml(cell)), r"a cell of sheet 'Ledger' holds 40,000 characters")
