@@ -2,6 +2,7 @@
 
     NormalizerError                 root: the whole file cannot be normalized
     ├── UnreadableFileError         not a format we read, corrupt, truncated, or over a limit
+    │   └── DamagedWorkbookError    the bounded reader child crashed, ran out of memory or time
     ├── NoHeaderError               no row looks like a header and no profile names the columns
     ├── NoAmountColumnError         no debit/credit or amount column could be identified
     └── ProfileError                a profile file is malformed or contradicts itself
@@ -21,9 +22,25 @@ class NormalizerError(Exception):
         self.source = source
         super().__init__(f"{source}: {message}" if source else message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross the process boundary of the bounded reader (pickled): keep both parts.
+        return (_rebuild, (type(self), self.message, self.source))
+
+
+def _rebuild(cls: type[NormalizerError], message: str, source: str | None) -> NormalizerError:
+    return cls(message, source=source)
+
 
 class UnreadableFileError(NormalizerError):
     """The bytes are not a ledger file we can read (format, encoding, corruption, limits)."""
+
+
+class DamagedWorkbookError(UnreadableFileError):
+    """The parser of a workbook died, ran out of its memory limit or its time limit.
+
+    Raised by the bounded child that runs every workbook parser (`normalizer.readers.child`):
+    whatever the parser does to its own process, the caller gets this one-line error.
+    """
 
 
 class NoHeaderError(NormalizerError):

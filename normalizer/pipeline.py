@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from normalizer.checks import run_record_checks, undecided_notes
 from normalizer.errors import NormalizerError, ProfileError
@@ -27,6 +29,9 @@ from normalizer.structure.movement_totals import movement_total_checks
 from normalizer.structure.table import Table, build_table, choose_sheet
 from normalizer.structure.totals import check_totals, choose_scope, find_totals
 from normalizer.version import NORMALIZER_VERSION
+
+if TYPE_CHECKING:
+    from normalizer.readers.limits import Limits
 
 Source = bytes | str | os.PathLike[str]
 
@@ -62,6 +67,7 @@ def normalize(
     ledger_file_id: int | None = None,
     name: str | None = None,
     fast_path: bool | None = None,
+    limits: Limits | None = None,
 ) -> NormalizeResult:
     """Normalize one general-ledger export.
 
@@ -74,6 +80,9 @@ def normalize(
     (`normalizer.fast`), which gives the same result: None uses it for large files, True for
     any size, False never. Its
     `records` are then a `Sequence[Record]` backed by columns rather than a tuple.
+
+    `limits` bounds what the file may make the readers do (sizes, and the memory and time of
+    the child process that parses workbooks); None uses `Limits()`'s defaults.
     """
     from normalizer.readers import read_workbook
 
@@ -81,12 +90,14 @@ def normalize(
     chosen, profile_detected = _profile(profile, data)
     if chosen is None and encoding is None and sheet is None and fast_path is not False:
         fast = _normalize_fast(
-            data, name, profile_detected, fiscal_year, ledger_file_id, force=bool(fast_path)
+            data, name, profile_detected, fiscal_year, ledger_file_id, force=bool(fast_path), limits=limits
         )
         if fast is not None:
             return fast
     try:
         options = read_options(chosen, encoding)
+        if limits is not None:
+            options = dataclasses.replace(options, limits=limits)
     except ValueError as exc:  # the readers refuse an unknown encoding or a bad layout
         raise NormalizerError(str(exc), source=name) from exc
     workbook = read_workbook(data, name=name, options=options)
@@ -104,7 +115,13 @@ def normalize(
     columns = build_column_map(table.headers, chosen, sample=table.rows[:SAMPLE_ROWS])
     detected.update(describe_roles(columns))
     return _normalize_table(
-        table, columns, chosen, detected, fiscal_year=fiscal_year, ledger_file_id=ledger_file_id
+        table,
+        columns,
+        chosen,
+        detected,
+        fiscal_year=fiscal_year,
+        ledger_file_id=ledger_file_id,
+        reader_issues=workbook.issues,
     )
 
 
@@ -116,10 +133,11 @@ def _normalize_fast(
     ledger_file_id: int | None,
     *,
     force: bool,
+    limits: Limits | None,
 ) -> NormalizeResult | None:
     from normalizer.fast import available
 
-    runner = _fast_runner(data, force) if available() else None
+    runner = _fast_runner(data, force, limits) if available() else None
     if runner is None:
         return None
     return runner(
@@ -131,9 +149,15 @@ def _normalize_fast(
     )
 
 
-def _fast_runner(data: bytes, force: bool) -> Callable[..., NormalizeResult | None] | None:
-    """The columnar path for this container and size (xlsx packages, delimited text), or None."""
+def _fast_runner(
+    data: bytes, force: bool, limits: Limits | None
+) -> Callable[..., NormalizeResult | None] | None:
+    """The columnar path for this container and size (xlsx packages, delimited text), or None.
+
+    The delimited path applies the default limits only: with other limits, the general path.
+    """
     from normalizer.fast import MIN_BYTES, MIN_WORKBOOK_BYTES
+    from normalizer.readers.limits import Limits
     from normalizer.readers.sniff import sniff_container
 
     try:
@@ -143,8 +167,8 @@ def _fast_runner(data: bytes, force: bool) -> Callable[..., NormalizeResult | No
     if container == "zip" and (force or len(data) >= MIN_WORKBOOK_BYTES):
         from normalizer.fast.workbook import normalize_workbook
 
-        return normalize_workbook
-    if container == "text" and (force or len(data) >= MIN_BYTES):
+        return functools.partial(normalize_workbook, limits=limits or Limits())
+    if container == "text" and (force or len(data) >= MIN_BYTES) and limits in (None, Limits()):
         from normalizer.fast.delimited import normalize_columnar
 
         return normalize_columnar
@@ -201,13 +225,19 @@ def _normalize_table(
     *,
     fiscal_year: int | None,
     ledger_file_id: int | None,
+    reader_issues: Sequence[Issue] = (),
 ) -> NormalizeResult:
     classifier = _classifier(table, columns, profile)
     kinds = [classifier.classify(row.cells) for row in table.rows]
     data_rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind is RowKind.DATA]
     rules, value_detected = decide_values(profile, columns, data_rows, table.preamble, fiscal_year)
     detected.update(value_detected)
-    issues: list[Issue] = [*table.issues, *columns.issues, *undecided_notes(detected, columns)]
+    issues: list[Issue] = [
+        *reader_issues,
+        *table.issues,
+        *columns.issues,
+        *undecided_notes(detected, columns),
+    ]
     blocks, detected["inherit"] = decide_blocks(profile, columns, data_rows)
     records = _walk(
         table,

@@ -88,7 +88,9 @@ def _normalize(
     head = read_workbook(_prefix(data), name=name)
     require(head.container == "delimited" and len(head.sheets) == 1)
     require(
-        head.detected["encoding"].value in ("utf-8", "utf-8-sig") and "nul_characters" not in head.detected
+        head.detected["encoding"].value in ("utf-8", "utf-8-sig")
+        and "nul_characters" not in head.detected
+        and "replaced_sequences" not in head.detected  # the general path reports each one
     )
     require(b"\x00" not in data and not data.endswith(b"\x1a"))
     rows = head.sheets[0].rows

@@ -4,7 +4,8 @@
     >>> workbook.detected["delimiter"].value, workbook.sheets[0].rows[0].cells
 
 Containers: delimited text (CSV, semicolon, tab, pipe), fixed-width text (with a layout),
-Excel .xlsx/.xlsm and legacy .xls. See docs/normalizer-design.md, "Reader interface".
+Excel .xlsx/.xlsm, OpenDocument .ods and legacy .xls; workbooks are parsed in a child process
+bounded in memory and time (`readers.child`). See docs/normalizer-design.md, "Reader interface".
 """
 
 from normalizer.readers.limits import Limits

@@ -12,6 +12,7 @@ from normalizer.errors import UnreadableFileError
 _WHAT = {
     "xlsx": "the Excel workbook (.xlsx) could not be read",
     "xls": "the Excel 97-2003 workbook (.xls) could not be read",
+    "ods": "the OpenDocument spreadsheet (.ods) could not be read",
     "text": "the text file could not be read",
 }
 _DETAIL_CHARS = 160

@@ -16,7 +16,10 @@ class Limits:
     """Upper bounds on what one file may make a reader do.
 
     `max_cells` bounds the rows x columns of all sheets of a workbook together (what the Excel
-    parser allocates); `max_line_chars` bounds one physical line of a text file.
+    parser allocates); `max_line_chars` bounds one physical line of a text file and
+    `max_cell_chars` one cell of a workbook (Excel's own limit is 32,767 characters).
+    Workbook parsers run in a child process with `reader_memory_mib` of address space and
+    `reader_seconds` of wall-clock time (see `normalizer.readers.child`).
     """
 
     max_bytes: int = 1 << 30
@@ -26,6 +29,9 @@ class Limits:
     max_compression_ratio: int = 200
     max_cells: int = 30_000_000
     max_line_chars: int = 1 << 20
+    max_cell_chars: int = 32_767
+    reader_memory_mib: int = 2_048
+    reader_seconds: int = 180
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -55,6 +61,14 @@ def check_cells(cells: int, limits: Limits) -> None:
     if cells > limits.max_cells:
         raise UnreadableFileError(
             f"the workbook spans {cells:,} cells (rows x columns), over the limit of {limits.max_cells:,}"
+        )
+
+
+def check_cell_chars(chars: int, limits: Limits, *, where: str) -> None:
+    if chars > limits.max_cell_chars:
+        raise UnreadableFileError(
+            f"a cell of {where} holds {chars:,} characters, over the limit of {limits.max_cell_chars:,}"
+            " (Excel's own limit is 32,767)"
         )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from normalizer.readers.limits import Limits
-from normalizer.result import Detected
+from normalizer.result import Detected, Issue
 
 #: One cell. "" is an empty cell; Decimal only for numeric cells of workbooks; date/datetime
 #: only for date cells of workbooks. Text files give str only.
@@ -67,13 +67,15 @@ class Sheet:
 class Workbook:
     """Everything read from one file.
 
-    `container` is "delimited", "fixed-width", "xlsx" or "xls"; `detected` holds "container",
-    and "encoding" and "delimiter" where they apply.
+    `container` is "delimited", "fixed-width", "xlsx", "ods" or "xls"; `detected` holds
+    "container", and "encoding" and "delimiter" where they apply. `issues` are notes about the
+    bytes themselves (an invalid UTF-8 sequence replaced), one per place.
     """
 
     container: str
     sheets: tuple[Sheet, ...]
     detected: dict[str, Detected]
+    issues: tuple[Issue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

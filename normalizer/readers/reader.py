@@ -40,7 +40,8 @@ def read_workbook(
             workbook = _read(container, data, options)
     except NormalizerError as exc:
         if exc.source is None and name is not None:
-            raise UnreadableFileError(exc.message, source=name) from exc
+            kind = type(exc) if isinstance(exc, UnreadableFileError) else UnreadableFileError
+            raise kind(exc.message, source=name) from exc
         raise
     except Exception as exc:
         raise as_unreadable(exc, _kind(data), name=name) from exc
@@ -66,7 +67,7 @@ def _read(container: str, data: bytes, options: ReadOptions) -> Workbook:
 
 def _kind(data: bytes) -> str:
     container = sniff_container(data)
-    return {"zip": "xlsx", "ole2": "xls"}.get(container, "text")
+    return {"zip": "xlsx", "ole2": "xls"}.get(container, "text")  # an .ods reads as a zip workbook
 
 
 @contextmanager

@@ -39,6 +39,7 @@ class SheetExtent:
         self.declared_rows = 0
         self.declared_columns = 0
         self._max_number = 0  # largest row number of any reference
+        self._min_row = _HUGE  # smallest row number of a row reference
         self._max_column = 0
         # Tags are over-counted ("<c" and ":c" anywhere), references under-counted (prefixed
         # or odd tags are missed): "every cell has a reference" is never wrongly concluded.
@@ -62,6 +63,19 @@ class SheetExtent:
             if end >= 0:
                 self._stage, piece = 2, piece[:end]
             self._count(piece)
+
+    @property
+    def first_row(self) -> int:
+        """The first row the used range can start at: the smallest row reference when every row
+        has one (the parser's range starts at the first cell, not at A1), else 1."""
+        if self._opaque or self._row_refs < self._row_tags or self._min_row == _HUGE:
+            return 1
+        return max(1, self._min_row)
+
+    @property
+    def cell_tags(self) -> int:
+        """How many cell tags the part has (over-counted: never fewer than its cells)."""
+        return self._cell_tags
 
     def bounds(self) -> tuple[int, int]:
         """(rows, columns) that the parser's used range can reach, at most."""
@@ -93,6 +107,7 @@ class SheetExtent:
             row_refs += _PREFIXED_ROW_REF.findall(piece)
         if row_refs:
             self._max_number = max(self._max_number, _largest(row_refs))
+            self._min_row = min(self._min_row, *map(_number, row_refs))
             self._row_refs += len(row_refs)
         self._opaque = self._opaque or _OPAQUE in piece
         if not prefixed_cells and not self._opaque and self._within(piece, cell_tags):

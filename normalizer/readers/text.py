@@ -7,22 +7,25 @@ delimited text by looking), else delimited.
 from __future__ import annotations
 
 from normalizer.readers.delimited import read_delimited, sniff_delimiter
-from normalizer.readers.encoding import decode_text
+from normalizer.readers.encoding import Decoded, decode
 from normalizer.readers.fixed_width import read_fixed_width
 from normalizer.readers.lines import check_text_shape
 from normalizer.readers.model import ReadOptions, Sheet, Workbook
 from normalizer.readers.sniff import refuse_binary, refuse_markup
-from normalizer.result import Detected
+from normalizer.result import Detected, Issue
 
 _DOS_END_OF_FILE = "\x1a"
 
 
 def read_text(data: bytes, options: ReadOptions) -> Workbook:
     """One sheet (name None) of the file's records."""
-    text, encoding = decode_text(data, options.encoding)
+    decoded = decode(data, options.encoding)
+    text, encoding = decoded.text, decoded.encoding
     text = text.removesuffix(_DOS_END_OF_FILE)
     refuse_binary(text)
     text, nul_note = _replace_nul(text)
+    issues, replaced_note = _replacement_notes(decoded, text)
+    nul_note.update(replaced_note)
     refuse_markup(text[:4096])
     check_text_shape(text, options.limits)
     if options.fixed_width is not None:
@@ -34,6 +37,7 @@ def read_text(data: bytes, options: ReadOptions) -> Workbook:
                 "encoding": encoding,
                 **nul_note,
             },
+            issues=issues,
         )
     if options.delimiter is not None:
         delimiter = Detected(value=options.delimiter, source="override")
@@ -49,6 +53,7 @@ def read_text(data: bytes, options: ReadOptions) -> Workbook:
             "delimiter": delimiter,
             **nul_note,
         },
+        issues=issues,
     )
 
 
@@ -59,3 +64,34 @@ def _replace_nul(text: str) -> tuple[str, dict[str, Detected]]:
     if not count:
         return text, {}
     return text.replace("\x00", "\ufffd"), {"nul_characters": Detected(value=count)}
+
+
+def _replacement_notes(decoded: Decoded, text: str) -> tuple[tuple[Issue, ...], dict[str, Detected]]:
+    """One warning per invalid UTF-8 sequence replaced by U+FFFD, on its line, and their count."""
+    if not decoded.replaced:
+        return (), {}
+    issues = tuple(
+        Issue(
+            row=line,
+            column=None,
+            raw=hexed,
+            message=f"an invalid UTF-8 sequence (bytes {hexed}) was replaced by \ufffd;"
+            " the file may be damaged",
+            severity="warning",
+            code="invalid-utf8",
+        )
+        for (_, hexed), line in zip(decoded.replaced, _lines(text, decoded.replaced), strict=True)
+    )
+    return issues, {"replaced_sequences": Detected(value=len(issues))}
+
+
+def _lines(text: str, replaced: tuple[tuple[int, str], ...]) -> list[int]:
+    """The line of each replacement, counted in one pass (a replacement is never a line break)."""
+    lines, line, previous = [], 1, 0
+    for at, _ in replaced:
+        line += (
+            text.count("\r", previous, at) + text.count("\n", previous, at) - text.count("\r\n", previous, at)
+        )
+        lines.append(line)
+        previous = at
+    return lines

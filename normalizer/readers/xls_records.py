@@ -16,6 +16,7 @@ from xlrd import compdoc
 
 from normalizer.errors import UnreadableFileError
 from normalizer.readers.limits import Limits, check_cells, check_columns, check_rows
+from normalizer.readers.ole_chains import check_chains
 
 # Cell records: BLANK, NUMBER, LABEL, BOOLERR, FORMULA, RK, LABELSST, RSTRING (all BIFF
 # versions); each starts with row and column. MULRK / MULBLANK give a column range.
@@ -33,6 +34,7 @@ _WORD = struct.Struct("<H")
 
 def workbook_stream(data: bytes) -> bytes:
     """The BIFF record stream of an OLE2 file, or a clear refusal when it is not a workbook."""
+    check_chains(data)
     try:
         document = compdoc.CompDoc(data, logfile=io.StringIO())
         streams = {name: document.get_named_stream(name) for name in ("Workbook", "Book", "EncryptedPackage")}

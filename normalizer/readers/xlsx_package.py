@@ -26,19 +26,28 @@ from normalizer.readers.limits import (
     check_rows,
 )
 from normalizer.readers.sheet_extent import SheetExtent
+from normalizer.readers.text_reach import TextReach
 
 _MAX_PARTS = 10_000
 _MAX_DIRECTORY_BYTES = 16 << 20
 _RATIO_FLOOR = 1 << 20  # parts smaller than this may be compressed at any ratio
 _PIECE = 1 << 20
 _EXCEL_COLUMNS = 16_384
+_EXCEL_ROWS = 1_048_576
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+#: A sheet may span this many cells whatever its content (calamine allocates ~32 bytes each);
+#: past it, the span must be at most `_SPARSE_FACTOR` times the cells really written.
+_DENSE_FLOOR = 4_000_000
+_SPARSE_FACTOR = 64
 _DAMAGED = "the Excel workbook is damaged or incomplete ({}); export it again"
 _EOCD = struct.Struct("<4s4H2LH")
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
-def check_package(data: bytes, limits: Limits) -> None:
-    """Refuse a zip that is not an Excel workbook or that would exceed `limits` once parsed."""
+def check_package(data: bytes, limits: Limits) -> tuple[str, bool]:
+    """Refuse a zip that is not a workbook or that would exceed `limits` once parsed; return
+    its kind, "xlsx" (Office Open XML) or "ods" (OpenDocument), and whether a cell may hold
+    more than `limits.max_cell_chars` characters (always True for ods: not scanned)."""
     _check_directory_size(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -46,15 +55,31 @@ def check_package(data: bytes, limits: Limits) -> None:
         raise UnreadableFileError(_DAMAGED.format("its zip directory is missing or corrupt")) from exc
     with archive:
         infos = archive.infolist()
-        _check_is_workbook(archive, {info.filename for info in infos})
+        kind = _kind(archive, {info.filename for info in infos})
     _check_declared(infos, limits)
     cells = 0
+    maybe_long = kind == "ods"
     for info in infos:
+        if kind == "ods":
+            for _ in _inflate(data, info):  # every part inflates within its declared size
+                pass
+            continue
         extent = SheetExtent()
+        reach = TextReach(
+            shared=info.filename.lower().endswith("sharedstrings.xml"), limit=limits.max_cell_chars
+        )
         for piece in _aligned(_inflate(data, info)):
             extent.feed(piece)
-        cells += _check_extent(extent, limits)
+            reach.feed(piece)
+        if reach.too_long:
+            raise UnreadableFileError(
+                f"a shared string of the workbook holds over {limits.max_cell_chars:,} characters"
+                f" ({reach.longest_text:,} bytes of text), over the cell limit (Excel's own is 32,767)"
+            )
+        maybe_long = maybe_long or reach.maybe_long
+        cells += _check_extent(extent, info.filename, limits)
     check_cells(cells, limits)
+    return kind, maybe_long
 
 
 def _check_directory_size(data: bytes) -> None:
@@ -67,17 +92,25 @@ def _check_directory_size(data: bytes) -> None:
         raise UnreadableFileError(f"the workbook has {entries:,} parts, more than any real workbook")
 
 
-def _check_is_workbook(archive: zipfile.ZipFile, names: set[str]) -> None:
+def _kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         if "xl/workbook.bin" in names:
             raise UnreadableFileError(
                 "the file is an Excel binary workbook (.xlsb); open it in Excel and save it as .xlsx"
             )
-        return
+        return "xlsx"
     if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
-        if b"spreadsheet" in archive.read("mimetype"):
+        mimetype = archive.read("mimetype").strip()
+        if mimetype == _ODS_MIMETYPE:
+            if "content.xml" not in names:
+                raise UnreadableFileError(
+                    "the OpenDocument spreadsheet (.ods) is damaged: it has no content; export it again"
+                )
+            return "ods"
+        if b"spreadsheet" in mimetype:
             raise UnreadableFileError(
-                "the file is an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV"
+                "the file is an OpenDocument spreadsheet (.ods) template or variant we do not read;"
+                " save it as .ods, .xlsx or CSV"
             )
         raise UnreadableFileError("the file is an OpenDocument document, not a spreadsheet")
     if any(n.startswith("word/") for n in names):
@@ -164,7 +197,7 @@ def _aligned(pieces: Iterator[bytes]) -> Iterator[bytes]:
         yield carry
 
 
-def _check_extent(extent: SheetExtent, limits: Limits) -> int:
+def _check_extent(extent: SheetExtent, part: str, limits: Limits) -> int:
     """Check one part's reach against the limits; return the cells it spans."""
     check_rows(extent.declared_rows, limits, what="the workbook declares")
     if extent.declared_columns > _EXCEL_COLUMNS:
@@ -173,6 +206,23 @@ def _check_extent(extent: SheetExtent, limits: Limits) -> int:
             f" more than Excel allows ({_EXCEL_COLUMNS:,})"
         )
     rows, columns = extent.bounds()
+    if extent.declared_rows > _EXCEL_ROWS:
+        raise UnreadableFileError(
+            f"the workbook declares {extent.declared_rows:,} rows, more than Excel allows ({_EXCEL_ROWS:,})"
+        )
+    if rows > _EXCEL_ROWS:
+        raise UnreadableFileError(
+            f"a sheet has cells in {rows:,} rows, more than Excel allows ({_EXCEL_ROWS:,});"
+            " the file is damaged or was not written by a spreadsheet"
+        )
     check_rows(rows, limits, what="a sheet has cells in")
     check_columns(columns, limits, where="a sheet")
-    return rows * columns
+    spanned = rows * columns
+    used = (rows - extent.first_row + 1) * columns  # what the parser allocates (from column A)
+    if used > _DENSE_FLOOR and used > _SPARSE_FACTOR * extent.cell_tags:
+        raise UnreadableFileError(
+            f"the workbook part {part} spans {used:,} cells (up to row {rows:,}, column {columns:,})"
+            f" for about {extent.cell_tags:,} written cells; delete the stray far-away cells and"
+            " export it again"
+        )
+    return spanned

@@ -17,6 +17,7 @@ from normalizer.mapping import AmountModel, ColumnMap
 from normalizer.record import Record
 from normalizer.result import Issue
 from normalizer.structure.cells import Cell, RowLike, cell_at, cell_text, is_blank
+from normalizer.values.magnitude import oversized
 
 if TYPE_CHECKING:
     from normalizer.values.dates import DateOrder
@@ -105,6 +106,7 @@ class LineBuilder:
         # Looked up once: `build` runs for every row.
         self._text_columns = tuple((name, columns.columns(name)) for name in TEXT_FIELDS)
         self._currency_columns = columns.columns("currency")
+        self._amount_columns = tuple(c for n in ("debit", "credit", "amount") for c in columns.columns(n))
         self._attribute_names = tuple((column, columns.names[column]) for column in columns.attributes)
 
     def build(self, row: RowLike) -> tuple[Line | None, list[Issue]]:
@@ -114,6 +116,9 @@ class LineBuilder:
         if amounts is None:
             return None, issues
         debit, credit, parsed_currency = amounts
+        if (reason := oversized(debit) or oversized(credit)) is not None:  # a sum of columns
+            issues.append(self._issue(row, self._amount_columns[0], reason, code="invalid-amount"))
+            return None, issues
         texts = {name: _first_text(cells, found) for name, found in self._text_columns}
         currency_text = _first_text(cells, self._currency_columns)
         currency = currency_code(currency_text or parsed_currency or self.rules.currency)
@@ -161,6 +166,9 @@ class LineBuilder:
             issues.append(self._issue(row, column, parsed.error or "not an amount", code="invalid-amount"))
             return None, None, False
         value = parsed.value.scaleb(self.rules.amount_scale) if self.rules.amount_scale else parsed.value
+        if (reason := oversized(value)) is not None:
+            issues.append(self._issue(row, column, reason, code="invalid-amount"))
+            return None, None, False
         return value, parsed.currency, True
 
     def _sum(self, row: RowLike, name: str, issues: list[Issue]) -> tuple[Decimal | None, str | None, bool]:

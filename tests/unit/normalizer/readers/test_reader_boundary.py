@@ -11,8 +11,9 @@ import python_calamine
 
 from normalizer.errors import UnreadableFileError
 from normalizer.readers import ReadOptions, read_workbook
-from normalizer.readers import xls as xls_reader
+from normalizer.readers import parse as child_parse
 from normalizer.readers import xlsx as xlsx_reader
+from normalizer.readers.calamine_book import to_sheet
 
 SAMPLES = Path("/work/shared/samples/real")
 
@@ -32,7 +33,7 @@ def workbook_bytes() -> bytes:
 
 
 def failing(exc: BaseException):  # type: ignore[no-untyped-def]
-    def read(*args: object) -> object:
+    def read(*args: object, **kwargs: object) -> object:
         raise exc
 
     return read
@@ -47,7 +48,8 @@ def failing(exc: BaseException):  # type: ignore[no-untyped-def]
     ],
 )
 def test_parser_failures_become_unreadable(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
-    monkeypatch.setattr(xlsx_reader, "read_calamine", failing(exc))
+    # What the bounded child hands back is raised in the parent, where the boundary is.
+    monkeypatch.setattr(xlsx_reader, "run_bounded", failing(exc))
     with pytest.raises(
         UnreadableFileError, match=r"^book\.xlsx: the Excel workbook \(\.xlsx\) could not be read"
     ) as caught:
@@ -57,14 +59,14 @@ def test_parser_failures_become_unreadable(monkeypatch: pytest.MonkeyPatch, exc:
 
 
 def test_interrupts_are_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(xlsx_reader, "read_calamine", failing(KeyboardInterrupt()))
+    monkeypatch.setattr(xlsx_reader, "run_bounded", failing(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         read_workbook(workbook_bytes())
 
 
 def test_password_hint_from_a_parser_message(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        xlsx_reader, "read_calamine", failing(python_calamine.PasswordError("Workbook is password protected"))
+        xlsx_reader, "run_bounded", failing(python_calamine.PasswordError("Workbook is password protected"))
     )
     with pytest.raises(UnreadableFileError, match="password-protected"):
         read_workbook(workbook_bytes())
@@ -79,6 +81,9 @@ def test_xls_falls_back_to_xlrd_when_calamine_fails(
 ) -> None:
     data = (SAMPLES / "akretion__account_move_generic-fr_coa.xls").read_bytes()
     expected = read_workbook(data)
-    monkeypatch.setattr(xls_reader, "read_calamine", failing(exc))
-    assert read_workbook(data) == expected
-    assert read_workbook(data, options=ReadOptions(sheet="account_move_generic-fr_coa")) == expected
+    # The fallback runs inside the child (`parse_xls`); here it runs in-process, calamine failing.
+    monkeypatch.setattr(child_parse, "calamine_sheets", failing(exc))
+    limits = ReadOptions().limits
+    assert tuple(map(to_sheet, child_parse.parse_xls(data, None, limits))) == expected.sheets
+    named = child_parse.parse_xls(data, "account_move_generic-fr_coa", limits)
+    assert tuple(map(to_sheet, named)) == expected.sheets
