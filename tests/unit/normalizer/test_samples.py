@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from normalizer import NormalizeResult, UnreadableFileError, normalize
-from normalizer.readers import read_workbook
+from normalizer import NormalizeResult, normalize
 
 SAMPLES = Path(__file__).parents[3] / "fixtures" / "samples"
 
@@ -42,15 +41,6 @@ def test_every_sample_has_expectations() -> None:
     assert sources == described
 
 
-def _reader_missing(source: str) -> bool:
-    """True while this branch has no reader for the container (`.ods` comes with another one)."""
-    try:
-        read_workbook((SAMPLES / source).read_bytes(), name=source)
-    except UnreadableFileError as exc:
-        return "OpenDocument" in str(exc)
-    return False
-
-
 def test_every_sample_has_a_case_without_options() -> None:
     for expected in SAMPLES.glob("*.expected.json"):
         data = json.loads(expected.read_text(encoding="utf-8"))
@@ -59,8 +49,6 @@ def test_every_sample_has_a_case_without_options() -> None:
 
 @pytest.mark.parametrize(("source", "case"), _cases())
 def test_sample_figures(source: str, case: dict[str, Any]) -> None:
-    if source.endswith(".ods") and _reader_missing(source):
-        pytest.xfail("no OpenDocument reader on this branch yet")
     result = _run(source, **case["options"])
     records = result.records
     assert len(records) == case["records"]
