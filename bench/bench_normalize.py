@@ -59,6 +59,13 @@ def main() -> None:
         args.repeat,
         "<= 2x",
     )
+    compare(
+        f"normalize {args.xlsx_rows:,}-row XLSX, first file of a fresh process",
+        ("normalize_xlsx_ours_cold", xlsx),
+        ("read_calamine", xlsx),
+        args.repeat,
+        "(reference: includes starting the bounded reader's fork server)",
+    )
 
 
 if __name__ == "__main__":
