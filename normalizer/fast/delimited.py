@@ -52,6 +52,7 @@ _AMOUNT_PATTERN = {
     ".": r"^-?(?:[0-9]+|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.[0-9]+)?$",
     ",": r"^-?(?:[0-9]+|[1-9][0-9]{0,2}(?:\.[0-9]{3})+)(?:,[0-9]+)?$",
 }
+_WHOLE_NUMBER = r"^-?[0-9]+$"
 
 
 def normalize_columnar(
@@ -180,7 +181,7 @@ def _build(  # noqa: PLR0917
     anchor = (columns.columns("journal") or columns.columns("posted_on"))[:1]
     require(not anchor or not pc.any(pc.equal(cells[anchor[0]], "")).as_py())
     detected["inherit"] = Detected(value=[], confidence=1.0, source="detected")
-    debit, credit = column_amounts(cells, columns, mark)
+    debit, credit = column_amounts(cells, columns, mark or ".")  # whole numbers: either mark
     row_numbers = pa.array(range(table.header_row.value + 1, table.header_row.value + 1 + count), pa.int64())
     return finish(
         cells,
@@ -194,19 +195,27 @@ def _build(  # noqa: PLR0917
     )
 
 
-def _decimal_mark(cells: list[pa.Array], amount_cols: list[int], filled: list[pa.Array]) -> str:
+def _decimal_mark(cells: list[pa.Array], amount_cols: list[int], filled: list[pa.Array]) -> str | None:
     """The decimal mark `infer_decimal_mark` decides, when every amount is plain in it.
 
     A sample decides the mark; then every value must be a plain number in it. Such values read
     with that mark always, so none can show the other mark: the whole column decides the same.
+    Whole numbers decide no mark (None, as the general path records) and read the same either
+    way; a column with no amount at all (credits never given) has nothing to check.
     """
     sample = [v for c in amount_cols for v in cells[c].slice(0, 5000).to_pylist() if v]
-    mark = infer_decimal_mark(sample).value
-    require(mark in _AMOUNT_PATTERN)
+    decided = infer_decimal_mark(sample)
+    mark = decided.value
+    if mark is None:
+        require(decided.confidence == 1.0)
+        pattern = _WHOLE_NUMBER
+    else:
+        require(mark in _AMOUNT_PATTERN)
+        pattern = _AMOUNT_PATTERN[mark]
     for column, has in zip(amount_cols, filled, strict=True):
         values = pc.filter(cells[column], has)
-        require(bool(pc.all(pc.match_substring_regex(values, _AMOUNT_PATTERN[mark])).as_py()))
-    return str(mark)
+        require(len(values) == 0 or bool(pc.all(pc.match_substring_regex(values, pattern)).as_py()))
+    return None if mark is None else str(mark)
 
 
 def _dates(cells: list[pa.Array], columns: ColumnMap, fiscal_year: int | None) -> tuple[pa.Array, Detected]:

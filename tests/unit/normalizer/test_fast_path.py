@@ -172,3 +172,24 @@ def test_trimmed_whitespace_is_what_str_strip_strips() -> None:
     from normalizer.fast.common import WHITESPACE as _WHITESPACE
 
     assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == _WHITESPACE
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # whole-number amounts: no decimal mark to decide (issue 13: the columnar path took none)
+        "Date,Account,Description,Debit,Credit\n"
+        + "".join(
+            f"2025-01-{d:02d},1000,a,{d * 7},\n2025-01-{d:02d},2000,b,,{d * 7}\n" for d in range(1, 29)
+        ),
+        # a credit column blank on every row
+        "Date,Account,Description,Debit,Credit\n"
+        + "".join(f"2025-01-{d:02d},1000,a,{d}.25,\n" for d in range(1, 29)),
+    ],
+    ids=["whole-numbers", "blank-credit-column"],
+)
+def test_columnar_path_takes_whole_numbers_and_a_blank_amount_column(body: str) -> None:
+    general, fast = _both(body.encode())
+    assert not isinstance(fast, str)
+    assert isinstance(fast.records, ColumnRecords), "the columnar path declined"
+    _assert_same(general, fast)
