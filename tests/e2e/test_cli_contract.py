@@ -15,22 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import URL
 
 from tests.e2e.cli import ROOT, run_cli
 from workers.cli.output import EXIT_CODES
 
 SAMPLES = ROOT / "fixtures" / "samples"
 LEDGERS = ROOT / "fixtures" / "ledgers"
-
-
-@pytest.fixture
-def env(database_url: URL, tmp_path: Path) -> dict[str, str]:
-    return {
-        "LEDGERSTORE_HOME": str(tmp_path / "home"),
-        "LEDGERSTORE_DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "LEDGERSTORE_OBJECT_URL": (tmp_path / "objects").as_uri(),
-    }
 
 
 def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:

@@ -7,20 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import URL
 
 from tests.e2e.cli import run_cli
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ledgers"
-
-
-@pytest.fixture
-def env(database_url: URL, tmp_path: Path) -> dict[str, str]:
-    return {
-        "LEDGERSTORE_HOME": str(tmp_path / "home"),
-        "LEDGERSTORE_DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "LEDGERSTORE_OBJECT_URL": (tmp_path / "objects").as_uri(),
-    }
 
 
 def _ingest(env: dict[str, str], version: int) -> dict[str, object]:

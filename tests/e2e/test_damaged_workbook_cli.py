@@ -7,23 +7,11 @@ import json
 import struct
 from pathlib import Path
 
-import pytest
-from sqlalchemy.engine import URL
-
 from tests.e2e.cli import run_cli
 
 XLS = (
     Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "akretion__account_move_generic-fr_coa.xls"
 )
-
-
-@pytest.fixture
-def env(database_url: URL, tmp_path: Path) -> dict[str, str]:
-    return {
-        "LEDGERSTORE_HOME": str(tmp_path / "home"),
-        "LEDGERSTORE_DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "LEDGERSTORE_OBJECT_URL": (tmp_path / "objects").as_uri(),
-    }
 
 
 def test_an_xls_that_aborts_the_parser_is_failed_with_the_reason(env: dict[str, str], tmp_path: Path) -> None:

@@ -7,21 +7,11 @@ from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
-from sqlalchemy.engine import URL
 
 from tests.e2e.cli import ROOT, run_cli
 
 LEDGERS = ROOT / "fixtures" / "ledgers"
 MAPPING = ROOT / "fixtures" / "reports" / "mapping.csv"
-
-
-@pytest.fixture
-def env(database_url: URL, tmp_path: Path) -> dict[str, str]:
-    return {
-        "LEDGERSTORE_HOME": str(tmp_path / "home"),
-        "LEDGERSTORE_DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "LEDGERSTORE_OBJECT_URL": (tmp_path / "objects").as_uri(),
-    }
 
 
 def _ingest(env: dict[str, str], version: int) -> int:
