@@ -116,7 +116,7 @@ def parse_amount(raw: CellValue, *, decimal_mark: str | None) -> ParsedAmount:
     """
     if type(raw) is str:
         fast = _FAST.get(decimal_mark)
-        if fast is not None and fast[0](raw):
+        if fast is not None and len(raw) <= _MAX_AMOUNT_CHARS and fast[0](raw):
             return _fast(Decimal(fast[1](raw)))
         return _parse_text(raw, _as_mark(decimal_mark))
     mark = _as_mark(decimal_mark)
