@@ -169,6 +169,19 @@ class LedgerStore:
             )
         return self.process(existing.id)
 
+    def correction(
+        self,
+        ledger_file_id: int,
+        *,
+        profile: str | os.PathLike[str] | None = None,
+        encoding: str | None = None,
+        sheet: str | int | None = None,
+        accept_issues: bool | None = None,
+    ) -> NormalizeOptions:
+        """The option changes a reprocess of the ledger file makes (checked now; a profile read now)."""
+        check_ledger_id(ledger_file_id)
+        return self._options(profile, encoding, sheet, accept_issues)
+
     def _options(
         self,
         profile: str | os.PathLike[str] | None,
@@ -201,8 +214,9 @@ class LedgerStore:
         Options not given keep their stored values. Raises `NotCorrectableError` for a ledger
         file that is processed (its records are frozen) or being processed.
         """
-        check_ledger_id(ledger_file_id)
-        changes = self._options(profile, encoding, sheet, accept_issues)
+        changes = self.correction(
+            ledger_file_id, profile=profile, encoding=encoding, sheet=sheet, accept_issues=accept_issues
+        )
         ledger = reprocess_ledger(self.engine, self.objects, ledger_file_id, changes, codecs=self.codecs)
         return Upload(ledger=ledger, created=False, issues=self.issues(ledger_file_id))
 
