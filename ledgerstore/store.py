@@ -28,7 +28,7 @@ from ledgerstore.ledgers.issues import IssueSet
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import CORRECTABLE
-from ledgerstore.lifecycle.process import process_ledger
+from ledgerstore.lifecycle.process import OnStage, process_ledger
 from ledgerstore.lifecycle.register import RegisterSummary, register_manifest
 from ledgerstore.lifecycle.reprocess import AlreadyProcessedError, reprocess_ledger
 from ledgerstore.lifecycle.upload import OnCreated, Upload, upload
@@ -133,12 +133,14 @@ class LedgerStore:
         encoding: str | None = None,
         sheet: str | int | None = None,
         accept_issues: bool | None = None,
+        on_stage: OnStage | None = None,
     ) -> Upload:
         """Upload and process inline: the returned ledger is active, superseded, rejected or failed.
 
         Identical bytes already uploaded as a failed or rejected ledger file are retried in place
         when the options differ (`reprocess`); as a processed one with other options, it is an
-        `AlreadyProcessedError` (its records are frozen).
+        `AlreadyProcessedError` (its records are frozen). `on_stage(name)` is called after each
+        stage of processing (normalized, frozen, switched), for progress bars.
         """
         result = self.upload(
             file,
@@ -151,14 +153,25 @@ class LedgerStore:
             accept_issues=accept_issues,
         )
         options = self._options(profile, encoding, sheet, accept_issues)
-        ledger = self.process(result.ledger.id) if result.created else self._retry(result.ledger, options)
+        if result.created:
+            ledger = process_ledger(
+                self.engine, self.objects, result.ledger.id, codecs=self.codecs, on_stage=on_stage
+            )
+        else:
+            ledger = self._retry(result.ledger, options, on_stage)
         return Upload(ledger=ledger, created=result.created, issues=self.issues(ledger.id))
 
-    def _retry(self, existing: LedgerFile, options: NormalizeOptions) -> LedgerFile:
+    def _retry(self, existing: LedgerFile, options: NormalizeOptions, on_stage: OnStage | None) -> LedgerFile:
         stored = NormalizeOptions.from_json(existing.normalize_options)
         if existing.status in CORRECTABLE and options != stored:
             return reprocess_ledger(
-                self.engine, self.objects, existing.id, options, replace_all=True, codecs=self.codecs
+                self.engine,
+                self.objects,
+                existing.id,
+                options,
+                replace_all=True,
+                codecs=self.codecs,
+                on_stage=on_stage,
             )
         if existing.status.processed and not options.normalizes_like(stored):
             raise AlreadyProcessedError(
@@ -208,6 +221,7 @@ class LedgerStore:
         encoding: str | None = None,
         sheet: str | int | None = None,
         accept_issues: bool | None = None,
+        on_stage: OnStage | None = None,
     ) -> Upload:
         """Correct a failed or rejected upload in place with new options, then switch it in.
 
@@ -217,7 +231,9 @@ class LedgerStore:
         changes = self.correction(
             ledger_file_id, profile=profile, encoding=encoding, sheet=sheet, accept_issues=accept_issues
         )
-        ledger = reprocess_ledger(self.engine, self.objects, ledger_file_id, changes, codecs=self.codecs)
+        ledger = reprocess_ledger(
+            self.engine, self.objects, ledger_file_id, changes, codecs=self.codecs, on_stage=on_stage
+        )
         return Upload(ledger=ledger, created=False, issues=self.issues(ledger_file_id))
 
     def freeze(self, ledger_file_id: int) -> tuple[LedgerFile, bool]:

@@ -14,6 +14,7 @@ accept issues (`accept_issues`). Warnings never block. Accepted or not, the issu
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -34,8 +35,17 @@ from normalizer import NormalizerError
 log = logging.getLogger(__name__)
 
 
+#: Called after each stage of processing ("normalized", "frozen", "switched"): progress bars.
+OnStage = Callable[[str], None]
+
+
 def process_ledger(
-    engine: Engine, objects: ObjectStore, ledger_file_id: int, *, codecs: CodecRegistry = DEFAULT_CODECS
+    engine: Engine,
+    objects: ObjectStore,
+    ledger_file_id: int,
+    *,
+    codecs: CodecRegistry = DEFAULT_CODECS,
+    on_stage: OnStage | None = None,
 ) -> LedgerFile:
     """Normalize, freeze and switch in one uploaded ledger file. Idempotent; safe to retry.
 
@@ -54,6 +64,8 @@ def process_ledger(
         with engine.begin() as connection:
             repository.set_status(connection, ledger_file_id, Status.FAILED, error=str(exc))
             return repository.get(connection, ledger_file_id)
+    stage = on_stage or _no_stage
+    stage("normalized")
     records = result.records
     issues = issues_of(result)
     if issues.blocking and not NormalizeOptions.from_json(ledger.normalize_options).accept_issues:
@@ -61,7 +73,9 @@ def process_ledger(
     with engine.begin() as connection:
         ensure_artifact(connection, objects, ledger, normalized(records, issues), codecs=codecs)
         _clear_failure(connection, ledger_file_id)
+    stage("frozen")
     ledger = activate(engine, objects, ledger_file_id, records, codecs=codecs)
+    stage("switched")
     log.info(
         "processed ledger file %s: %s",
         ledger_file_id,
@@ -69,6 +83,10 @@ def process_ledger(
         extra={"ledger_file_id": ledger_file_id},
     )
     return ledger
+
+
+def _no_stage(name: str) -> None:
+    pass
 
 
 def _reject(engine: Engine, ledger: LedgerFile, issues: IssueSet) -> LedgerFile:

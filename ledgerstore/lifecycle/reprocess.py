@@ -19,7 +19,7 @@ from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import CORRECTABLE, Status
-from ledgerstore.lifecycle.process import process_ledger
+from ledgerstore.lifecycle.process import OnStage, process_ledger
 from ledgerstore.objectstore.base import ObjectStore
 
 
@@ -78,7 +78,8 @@ def reprocess_ledger(
     *,
     replace_all: bool = False,
     codecs: CodecRegistry = DEFAULT_CODECS,
+    on_stage: OnStage | None = None,
 ) -> LedgerFile:
     """Correct a failed or rejected upload (see the module docstring); its new state."""
     prepare_reprocess(engine, ledger_file_id, changes, replace_all=replace_all)
-    return process_ledger(engine, objects, ledger_file_id, codecs=codecs)
+    return process_ledger(engine, objects, ledger_file_id, codecs=codecs, on_stage=on_stage)

@@ -224,3 +224,55 @@ def test_check_results_are_kept_as_warnings(env: dict[str, str]) -> None:
     assert {"check-journal_balance", "check-fiscal_year"} <= codes
     assert ledger["issues"]["counts"]["error"] == 0 and ledger["issues"]["counts"]["warning"] >= 2
     assert "warnings" in result.stderr
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run the CLI with stderr on a pseudo-terminal; its exit code and what the terminal showed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.e2e.cli import ROOT
+
+    leader, follower = pty.openpty()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workers.cli", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return process.wait(timeout=120), shown.decode(errors="replace")
+
+
+def test_large_files_show_progress_on_a_terminal(env: dict[str, str], tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    rows = [
+        f"2025-01-{1 + i % 28:02d},4000,row {i},1.00,\n2025-01-01,4001,row {i},,1.00\n" for i in range(18_000)
+    ]
+    big.write_text("Date,Account,Description,Debit,Credit\n" + "".join(rows))
+    assert big.stat().st_size > 1 << 20
+    code, shown = _on_a_terminal(["ingest", str(big), "--account", "BIG", "--fiscal-year", "2025"], env)
+    assert code == 0, shown
+    assert "big.csv [" in shown and "3/3 100%" in shown
+    out = tmp_path / "out.jsonl"
+    code, shown = _on_a_terminal(
+        ["records", "--account", "BIG", "--fiscal-year", "2025", "--out", str(out)], env
+    )
+    assert code == 0, shown
+    assert "out.jsonl [" in shown and "36000/36000 100%" in shown
+    quiet = run_cli("records", "--account", "BIG", "--fiscal-year", "2025", "--out", str(out), env=env)
+    assert "[" not in quiet.stderr  # not a terminal: no bar

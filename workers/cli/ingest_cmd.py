@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ledgerstore.lifecycle.upload import Upload
@@ -12,6 +15,7 @@ from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.issue_output import issues_json, outcome_code, show_summary
 from workers.cli.output import ExitCode, require_file
+from workers.cli.progress import ProgressBar
 
 
 def register(subparsers: Any) -> None:
@@ -48,6 +52,22 @@ def _upload_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+#: Files from this size on show a progress bar on a terminal (smaller ones are done at once).
+LARGE_FILE = 1 << 20
+#: Stages `on_stage` reports: normalized, frozen, switched.
+_STAGES = 3
+
+
+@contextmanager
+def stage_bar(name: str, size: int) -> Iterator[Callable[[str], None]]:
+    """A bar over the stages of processing a large file (drawn only when stderr is a terminal)."""
+    bar = ProgressBar(_STAGES if size >= LARGE_FILE else 0, label=f"{name} ")
+    try:
+        yield lambda _stage: bar.advance()
+    finally:
+        bar.close()
+
+
 def add_accept_issues(parser: argparse.ArgumentParser) -> None:
     """`--accept-issues` (default: the LEDGERSTORE_ACCEPT_ISSUES setting), shared with `reprocess`."""
     parser.add_argument(
@@ -63,8 +83,9 @@ def _ingest(args: argparse.Namespace) -> int:
     require_file(args.file)
     if args.queue:
         return _enqueue(args)
-    with store_from_env() as store:
-        result = store.ingest(args.file, **_upload_options(args))
+    size = Path(args.file).stat().st_size
+    with store_from_env() as store, stage_bar(Path(args.file).name, size) as on_stage:
+        result = store.ingest(args.file, **_upload_options(args), on_stage=on_stage)
     verb = "ingested" if result.created else "already uploaded as"
     return report_outcome(result, verb, as_json=args.json)
 

@@ -13,7 +13,7 @@ from typing import Any
 from workers.app import defer_reprocess, queue_app
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
-from workers.cli.ingest_cmd import add_accept_issues, report_outcome
+from workers.cli.ingest_cmd import add_accept_issues, report_outcome, stage_bar
 from workers.cli.output import ExitCode
 
 
@@ -52,5 +52,7 @@ def _reprocess(args: argparse.Namespace) -> int:
             else:
                 print(f"queued the reprocess of ledger file {ledger.id} (job {job})")
             return ExitCode.OK
-        result = store.reprocess(args.ledger_file_id, **_options(args))
+        ledger = store.ledger(args.ledger_file_id)
+        with stage_bar(ledger.original_name, ledger.raw_size) as on_stage:
+            result = store.reprocess(ledger.id, **_options(args), on_stage=on_stage)
     return report_outcome(result, "reprocessed", as_json=args.json)
