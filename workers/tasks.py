@@ -103,6 +103,10 @@ def build_worker_app(
                 raise _fail_permanently(store, metrics, ledger_file_id, exc) from exc
             if ledger.status == "failed":
                 raise TaskFailed(f"ledger file {ledger_file_id} cannot be normalized: {ledger.error}")
+            if ledger.status == "rejected":  # for good: its issues say why, `reprocess` corrects it
+                raise TaskFailed(
+                    f"ledger file {ledger_file_id} rejected: see `ledgerstore issues {ledger_file_id}`"
+                )
             return ledger.status
 
     register_reprocess(app, store, metrics, settings)

@@ -276,3 +276,21 @@ def test_large_files_show_progress_on_a_terminal(env: dict[str, str], tmp_path: 
     assert "out.jsonl [" in shown and "36000/36000 100%" in shown
     quiet = run_cli("records", "--account", "BIG", "--fiscal-year", "2025", "--out", str(out), env=env)
     assert "[" not in quiet.stderr  # not a terminal: no bar
+
+
+def test_a_mistyped_encoding_is_corrected_by_ingesting_again(env: dict[str, str], tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(
+        "Date,Account,Description,Debit,Credit\n2025-01-01,4000,Café,1.00,\n2025-01-01,4001,b,,1.00\n".encode(
+            "cp1252"
+        )
+    )
+    base = ["ingest", str(latin), "--account", "ENC", "--fiscal-year", "2025", "--json"]
+    failed = run_cli(*base, "--encoding", "utf-99", env=env)
+    assert failed.returncode == 3, failed.stderr
+    first = json.loads(failed.stdout)
+    assert first["status"] == "failed"
+    fixed = run_cli(*base, "--encoding", "cp1252", env=env)
+    assert fixed.returncode == 0, fixed.stderr
+    again = json.loads(fixed.stdout)
+    assert (again["id"], again["status"], again["created"]) == (first["id"], "active", False)
