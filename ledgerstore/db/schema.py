@@ -124,7 +124,7 @@ ledger_files = Table(
         name="issues_complete",
     ),
     CheckConstraint(f"issues_sha256 {_SHA256}", name="issues_sha256"),
-    CheckConstraint("status <> 'rejected' OR issues_error > 0", name="rejected_has_errors"),
+    CheckConstraint("status <> 'rejected' OR coalesce(issues_error, 0) > 0", name="rejected_has_errors"),
     CheckConstraint(
         "status NOT IN ('active', 'superseded') OR (record_count IS NOT NULL AND records_sha256 IS NOT NULL)",
         name="processed_has_counts",

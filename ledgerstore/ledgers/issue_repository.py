@@ -55,6 +55,17 @@ def record_issues(
     )
 
 
+@wrap_exceptions("clearing a ledger file's issues")
+def clear_issues(connection: Connection, ledger_file_id: int) -> None:
+    """Forget the issues of an attempt about to be redone (a reprocess); never of a frozen ledger."""
+    connection.execute(sa.delete(ledger_issues).where(_i.ledger_file_id == ledger_file_id))
+    connection.execute(
+        sa.update(ledger_files)
+        .where(ledger_files.c.id == ledger_file_id, ledger_files.c.issues_key.is_(None))
+        .values(issues_error=None, issues_warning=None, issues_info=None, updated_at=sa.func.now())
+    )
+
+
 @wrap_exceptions("reading a ledger file's issues")
 def stored_issues(connection: Connection, ledger_file_id: int, counts: IssueCounts) -> IssueSet:
     """The issues kept for a ledger file, in their stored order, with its `counts`."""

@@ -3,16 +3,19 @@
 The normalizer's row-level issues and its failed checks (journal balance, control totals, fiscal
 year) are kept with the ledger file. A file may have millions of issues (every row out of its
 fiscal year), so storage is bounded: the counts cover every issue, and the first
-`MAX_STORED_ISSUES` are kept in full — errors first, then warnings, then notes, each in the
-normalizer's (source) order, so a few errors are never crowded out by many warnings.
+`MAX_STORED_ISSUES` are kept in full — errors first, then warnings (the file's failed
+checks before its rows), then notes, each in the normalizer's (source) order, so a few errors
+are never crowded out by many warnings.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
-from normalizer import NormalizeResult
+from normalizer import CheckResult, Issue, NormalizeResult
 
 #: Severities, most serious first (the order issues are kept and shown in).
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -106,32 +109,45 @@ class IssueSet:
         }
 
 
-def issues_of(result: NormalizeResult, *, limit: int = MAX_STORED_ISSUES) -> IssueSet:
-    """The issues of one normalization: its row-level issues and its failed checks."""
-    found = [
-        StoredIssue(
-            severity=issue.severity,
-            row=issue.row,
-            column=_clean(issue.column),
-            raw=_clean(issue.raw),
-            message=_clean(issue.message) or "",
-            code=issue.code,
-        )
-        for issue in result.issues
-    ]
-    found.extend(
-        StoredIssue(
-            severity="warning",  # a check never blocks: the records are all there
-            row=None,
-            column=None,
-            raw=None,
-            message=_clean(check.message) or "",
-            code=f"{CHECK_PREFIX}{check.name}",
-        )
-        for check in result.checks
-        if not check.passed
+def _stored(issue: Issue) -> StoredIssue:
+    return StoredIssue(
+        severity=issue.severity,
+        row=issue.row,
+        column=_clean(issue.column),
+        raw=_clean(issue.raw),
+        message=_clean(issue.message) or "",
+        code=issue.code,
     )
-    rank = {severity: index for index, severity in enumerate(SEVERITIES)}
-    ordered = sorted(found, key=lambda issue: rank[issue.severity])  # stable: source order kept
-    counts = IssueCounts(**{name: sum(1 for i in found if i.severity == name) for name in SEVERITIES})
-    return IssueSet(counts=counts, items=tuple(ordered[:limit]))
+
+
+def _from_check(check: CheckResult) -> StoredIssue:
+    return StoredIssue(
+        severity="warning",  # a check never blocks: the records are all there
+        row=None,
+        column=None,
+        raw=None,
+        message=_clean(check.message) or "",
+        code=f"{CHECK_PREFIX}{check.name}",
+    )
+
+
+def issues_of(result: NormalizeResult, *, limit: int = MAX_STORED_ISSUES) -> IssueSet:
+    """The issues of one normalization: its row-level issues and its failed checks.
+
+    Only the issues kept are built (a file can have an issue on every one of a million rows).
+    """
+    failed = [check for check in result.checks if not check.passed]
+    counts = Counter(issue.severity for issue in result.issues)
+    counts["warning"] += len(failed)
+    items: list[StoredIssue] = []
+    for severity in SEVERITIES:
+        room = limit - len(items)
+        if room <= 0:
+            break
+        checks = (_from_check(check) for check in failed if severity == "warning")
+        rows = (_stored(issue) for issue in result.issues if issue.severity == severity)
+        items.extend(islice(chain(checks, rows), room))  # a file's few failed checks before its rows
+    return IssueSet(
+        counts=IssueCounts(error=counts["error"], warning=counts["warning"], info=counts["info"]),
+        items=tuple(items),
+    )

@@ -16,6 +16,7 @@ from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.errors import LedgerStoreError
 from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.issue_repository import clear_issues
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import CORRECTABLE, Status
@@ -48,6 +49,8 @@ def prepare_reprocess(
         if ledger.status in CORRECTABLE:
             repository.set_options(connection, ledger_file_id, options.to_json())
             repository.set_status(connection, ledger_file_id, Status.PENDING)
+            if not ledger.has_artifact:  # the last attempt's issues; the new one records its own
+                clear_issues(connection, ledger_file_id)
         return repository.get(connection, ledger_file_id)
 
 

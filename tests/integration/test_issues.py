@@ -163,3 +163,29 @@ def test_report_provenance_names_the_issue_counts_whichever_tier(store: LedgerSt
     rendered = reporting.render(hot, "csv")
     assert rendered == reporting.render(cold, "csv")
     assert b"issues_error,1\r\nissues_warning,0\r\nissues_info,0\r\n" in rendered
+
+
+def test_a_reprocess_that_fails_forgets_the_issues_of_the_attempt_before(store: LedgerStore) -> None:
+    rejected = store.ingest(BAD_ROW, account="R", fiscal_year=2025).ledger
+    assert store.issues(rejected.id) is not None
+    failed = store.reprocess(rejected.id, encoding="utf-99").ledger
+    assert failed.status == Status.FAILED and failed.error
+    assert store.issues(rejected.id) is None  # not the rejected attempt's issues any more
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(ledger_issues)).scalar_one() == 0
+    assert store.reprocess(rejected.id, encoding="utf-8", accept_issues=True).ledger.status == Status.ACTIVE
+
+
+def test_a_rejected_ledger_cannot_lose_its_error_counts(store: LedgerStore) -> None:
+    rejected = store.ingest(BAD_ROW, account="R", fiscal_year=2025).ledger
+    with (
+        pytest.raises(sa.exc.IntegrityError, match="rejected_has_errors"),
+        store.engine.begin() as connection,
+    ):
+        connection.execute(
+            sa.text(
+                "UPDATE ledger_files SET issues_error = NULL, issues_warning = NULL, issues_info = NULL"
+                " WHERE id = :id"
+            ),
+            {"id": rejected.id},
+        )

@@ -52,7 +52,7 @@ def upgrade() -> None:
     op.create_check_constraint(
         op.f("ck_ledger_files_rejected_has_errors"),
         "ledger_files",
-        "status <> 'rejected' OR issues_error > 0",
+        "status <> 'rejected' OR coalesce(issues_error, 0) > 0",
     )
     op.create_unique_constraint(op.f("uq_ledger_files_issues_key"), "ledger_files", ["issues_key"])
     _replace_check("ledger_files", "status", f"status IN ({_OLD_STATUSES}, 'rejected')")
