@@ -54,6 +54,12 @@ def prepare_reprocess(
         return repository.get(connection, ledger_file_id)
 
 
+def check_reprocess(ledger: LedgerFile, changes: NormalizeOptions) -> None:
+    """`NotCorrectableError` now if `prepare_reprocess` would refuse (before queueing one)."""
+    stored = NormalizeOptions.from_json(ledger.normalize_options)
+    _check_correctable(ledger, stored, stored.corrected(changes))
+
+
 def _check_correctable(ledger: LedgerFile, stored: NormalizeOptions, options: NormalizeOptions) -> None:
     if ledger.status in CORRECTABLE or (ledger.status == Status.PENDING and options == stored):
         if ledger.has_artifact and not options.normalizes_like(stored):

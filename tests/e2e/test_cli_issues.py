@@ -181,6 +181,8 @@ def test_reprocess_refuses_a_processed_ledger_and_an_unknown_one(env: dict[str, 
     assert result.returncode == 1
     assert "only failed or rejected uploads are reprocessed" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    queued = run_cli("reprocess", str(ledger["id"]), "--queue", env=env)
+    assert queued.returncode == 1 and "only failed or rejected" in queued.stderr
     missing = run_cli("reprocess", "999999", env=env)
     assert missing.returncode == 4, missing.stderr
 
@@ -294,3 +296,16 @@ def test_a_mistyped_encoding_is_corrected_by_ingesting_again(env: dict[str, str]
     assert fixed.returncode == 0, fixed.stderr
     again = json.loads(fixed.stdout)
     assert (again["id"], again["status"], again["created"]) == (first["id"], "active", False)
+
+
+def test_reprocess_queue_leaves_it_to_a_worker(env: dict[str, str], bad_csv: Path) -> None:
+    code, ledger, _ = _ingest(env, bad_csv)
+    assert code == 1
+    queued = run_cli("reprocess", str(ledger["id"]), "--accept-issues", "--queue", env=env)
+    assert queued.returncode == 0, queued.stderr
+    assert f"queued the reprocess of ledger file {ledger['id']}" in queued.stdout
+    assert json.loads(run_cli("ledgers", "--json", env=env).stdout)[0]["status"] == "rejected"  # not yet
+    worked = run_cli("worker", "--burst", env=env)
+    assert worked.returncode == 0, worked.stderr
+    [row] = json.loads(run_cli("ledgers", "--json", env=env).stdout)
+    assert (row["status"], row["record_count"]) == ("active", 2)

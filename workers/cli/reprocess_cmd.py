@@ -10,6 +10,7 @@ import argparse
 import json
 from typing import Any
 
+from ledgerstore.lifecycle.reprocess import check_reprocess
 from workers.app import defer_reprocess, queue_app
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
@@ -45,6 +46,7 @@ def _reprocess(args: argparse.Namespace) -> int:
         if args.queue:
             ledger = store.ledger(args.ledger_file_id)
             changes = store.correction(ledger.id, **_options(args))
+            check_reprocess(ledger, changes)  # refuse now, not in a worker later
             with store.engine.begin() as connection:
                 job = defer_reprocess(queue_app(store.engine.url), connection, ledger, changes.to_json())
             if args.json:
