@@ -94,7 +94,7 @@ def _reject(engine: Engine, ledger: LedgerFile, issues: IssueSet) -> LedgerFile:
         record_issues(connection, ledger.id, issues, None)
         repository.set_status(connection, ledger.id, Status.REJECTED)
         rejected = repository.get(connection, ledger.id)
-    log.warning(
+    log.info(  # the caller shows it (the CLI's error line, the task's failure): not twice
         "ledger file %s rejected: %s",
         ledger.id,
         issues.counts.describe(),
