@@ -189,3 +189,21 @@ def test_a_rejected_ledger_cannot_lose_its_error_counts(store: LedgerStore) -> N
             ),
             {"id": rejected.id},
         )
+
+
+def test_migration_0004_downgrades_and_upgrades_again(store: LedgerStore) -> None:
+    from alembic import command
+
+    from ledgerstore.db.migrate import alembic_config, current_revision, upgrade
+
+    rejected = store.ingest(BAD_ROW, account="M", fiscal_year=2025).ledger
+    with store.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0003")
+    with store.engine.connect() as connection:
+        assert current_revision(connection) == "0003"
+        status, error = connection.execute(
+            sa.text("SELECT status, error FROM ledger_files WHERE id = :id"), {"id": rejected.id}
+        ).one()
+    assert (status, error) == ("failed", "rejected")  # the old schema has no rejected status
+    assert upgrade(store.engine) == "0004"
+    assert store.ledger(rejected.id).status == Status.FAILED
