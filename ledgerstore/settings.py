@@ -11,6 +11,10 @@ from ledgerstore.errors import ConfigurationError
 ENV_HOME = "LEDGERSTORE_HOME"
 ENV_DATABASE_URL = "LEDGERSTORE_DATABASE_URL"
 ENV_OBJECT_URL = "LEDGERSTORE_OBJECT_URL"
+#: Accept uploads with error-level issues (rows that could not become records) by default.
+ENV_ACCEPT_ISSUES = "LEDGERSTORE_ACCEPT_ISSUES"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
 
 DEFAULT_HOME = Path("~/.ledgerstore")
 
@@ -28,6 +32,8 @@ class Settings:
     database_url: str | None = None
     object_url: str | None = None
     database_name: str = "ledgerstore"
+    #: Uploads with error-level issues are accepted rather than rejected (`LEDGERSTORE_ACCEPT_ISSUES`).
+    accept_issues: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -43,6 +49,7 @@ class Settings:
             home=home,
             database_url=env.get(ENV_DATABASE_URL) or None,
             object_url=env.get(ENV_OBJECT_URL) or None,
+            accept_issues=_flag(env, ENV_ACCEPT_ISSUES),
         )
 
     def __post_init__(self) -> None:
@@ -67,3 +74,13 @@ class Settings:
     def with_changes(self, **changes: object) -> Settings:
         """A copy with some fields replaced (settings objects are immutable)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """A yes/no setting: 1/true/yes/on or 0/false/no/off (empty: no)."""
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigurationError(f"{name} must be 1 or 0 (true/false, yes/no), not {value!r}")

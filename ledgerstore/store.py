@@ -22,10 +22,15 @@ from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.db.database import open_database
 from ledgerstore.errors import UploadRejectedError
 from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.arguments import check_account, check_fiscal_year, check_ledger_id
+from ledgerstore.ledgers.issue_repository import stored_issues
+from ledgerstore.ledgers.issues import IssueSet
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
-from ledgerstore.lifecycle.process import process_ledger
+from ledgerstore.ledgers.status import CORRECTABLE
+from ledgerstore.lifecycle.process import OnStage, process_ledger
 from ledgerstore.lifecycle.register import RegisterSummary, register_manifest
+from ledgerstore.lifecycle.reprocess import AlreadyProcessedError, reprocess_ledger
 from ledgerstore.lifecycle.upload import OnCreated, Upload, upload
 from ledgerstore.objectstore import open_object_store
 from ledgerstore.objectstore.base import ObjectStore
@@ -92,12 +97,19 @@ class LedgerStore:
         profile: str | os.PathLike[str] | None = None,
         encoding: str | None = None,
         sheet: str | int | None = None,
+        accept_issues: bool | None = None,
         uploaded_at: dt.datetime | None = None,
         on_created: OnCreated | None = None,
     ) -> Upload:
-        """Store the raw file and create its ledger-file row, without processing it."""
+        """Store the raw file and create its ledger-file row, without processing it.
+
+        `accept_issues` (default: the `accept_issues` setting) is stored with it: processing then
+        accepts rows that could not become records instead of rejecting the upload.
+        """
+        check_account(account)
+        check_fiscal_year(fiscal_year)
+        options = self._options(profile, encoding, sheet, accept_issues)
         data, default_name = _read_upload(file)
-        options = NormalizeOptions.build(profile=profile, encoding=encoding, sheet=sheet)
         return upload(
             self.engine,
             self.objects,
@@ -120,8 +132,16 @@ class LedgerStore:
         profile: str | os.PathLike[str] | None = None,
         encoding: str | None = None,
         sheet: str | int | None = None,
+        accept_issues: bool | None = None,
+        on_stage: OnStage | None = None,
     ) -> Upload:
-        """Upload and process inline: the returned ledger is active, superseded or failed."""
+        """Upload and process inline: the returned ledger is active, superseded, rejected or failed.
+
+        Identical bytes already uploaded as a failed or rejected ledger file are retried in place
+        when the options differ (`reprocess`); as a processed one with other options, it is an
+        `AlreadyProcessedError` (its records are frozen). `on_stage(name)` is called after each
+        stage of processing (normalized, frozen, switched), for progress bars.
+        """
         result = self.upload(
             file,
             account=account,
@@ -130,16 +150,95 @@ class LedgerStore:
             profile=profile,
             encoding=encoding,
             sheet=sheet,
+            accept_issues=accept_issues,
         )
-        ledger = self.process(result.ledger.id)
-        return Upload(ledger=ledger, created=result.created)
+        options = self._options(profile, encoding, sheet, accept_issues)
+        if result.created:
+            ledger = process_ledger(
+                self.engine, self.objects, result.ledger.id, codecs=self.codecs, on_stage=on_stage
+            )
+        else:
+            ledger = self._retry(result.ledger, options, on_stage)
+        return Upload(ledger=ledger, created=result.created, issues=self.issues(ledger.id))
+
+    def _retry(self, existing: LedgerFile, options: NormalizeOptions, on_stage: OnStage | None) -> LedgerFile:
+        stored = NormalizeOptions.from_json(existing.normalize_options)
+        if existing.status in CORRECTABLE and options != stored:
+            return reprocess_ledger(
+                self.engine,
+                self.objects,
+                existing.id,
+                options,
+                replace_all=True,
+                codecs=self.codecs,
+                on_stage=on_stage,
+            )
+        if existing.status.processed and not options.normalizes_like(stored):
+            raise AlreadyProcessedError(
+                f"{existing.original_name} is already ledger file {existing.id} ({existing.status}),"
+                " normalized with other options; its records are frozen (write-once), so it is not"
+                " normalized again: compare with `ledgerstore normalize FILE --explain`"
+                " (`ledgerstore reprocess` corrects failed or rejected uploads only)"
+            )
+        return self.process(existing.id)
+
+    def correction(
+        self,
+        ledger_file_id: int,
+        *,
+        profile: str | os.PathLike[str] | None = None,
+        encoding: str | None = None,
+        sheet: str | int | None = None,
+        accept_issues: bool | None = None,
+    ) -> NormalizeOptions:
+        """The option changes a reprocess of the ledger file makes (checked now; a profile read now)."""
+        check_ledger_id(ledger_file_id)
+        return self._options(profile, encoding, sheet, accept_issues)
+
+    def _options(
+        self,
+        profile: str | os.PathLike[str] | None,
+        encoding: str | None,
+        sheet: str | int | None,
+        accept_issues: bool | None,
+    ) -> NormalizeOptions:
+        if accept_issues is None:
+            accept_issues = self.settings.accept_issues if self.settings is not None else False
+        return NormalizeOptions.build(
+            profile=profile, encoding=encoding, sheet=sheet, accept_issues=accept_issues
+        )
 
     def process(self, ledger_file_id: int) -> LedgerFile:
         """Normalize, freeze and switch in an uploaded ledger file (idempotent)."""
+        check_ledger_id(ledger_file_id)
         return process_ledger(self.engine, self.objects, ledger_file_id, codecs=self.codecs)
+
+    def reprocess(
+        self,
+        ledger_file_id: int,
+        *,
+        profile: str | os.PathLike[str] | None = None,
+        encoding: str | None = None,
+        sheet: str | int | None = None,
+        accept_issues: bool | None = None,
+        on_stage: OnStage | None = None,
+    ) -> Upload:
+        """Correct a failed or rejected upload in place with new options, then switch it in.
+
+        Options not given keep their stored values. Raises `NotCorrectableError` for a ledger
+        file that is processed (its records are frozen) or being processed.
+        """
+        changes = self.correction(
+            ledger_file_id, profile=profile, encoding=encoding, sheet=sheet, accept_issues=accept_issues
+        )
+        ledger = reprocess_ledger(
+            self.engine, self.objects, ledger_file_id, changes, codecs=self.codecs, on_stage=on_stage
+        )
+        return Upload(ledger=ledger, created=False, issues=self.issues(ledger_file_id))
 
     def freeze(self, ledger_file_id: int) -> tuple[LedgerFile, bool]:
         """Make sure a ledger file has an artifact; True when one was created now."""
+        check_ledger_id(ledger_file_id)
         return freeze_ledger(self.engine, self.objects, ledger_file_id, codecs=self.codecs)
 
     def register(self, manifest: str | os.PathLike[str]) -> RegisterSummary:
@@ -150,24 +249,43 @@ class LedgerStore:
 
     def records(self, ledger_file_id: int) -> RecordSet:
         """The ledger file's records from the cheapest tier that has them (hot, cold, reprocessed)."""
+        check_ledger_id(ledger_file_id)
         return self._retriever.records(ledger_file_id)
 
     def ledger(self, ledger_file_id: int) -> LedgerFile:
+        check_ledger_id(ledger_file_id)
         with self.engine.connect() as connection:
             return repository.get(connection, ledger_file_id)
 
+    def issues(self, ledger_file_id: int) -> IssueSet | None:
+        """The ledger file's issues (counts of all, the first ones in full); None when it has not
+        been normalized by a version that keeps them (legacy, pending, failed)."""
+        check_ledger_id(ledger_file_id)
+        with self.engine.connect() as connection:
+            ledger = repository.get(connection, ledger_file_id)
+            counts = ledger.issue_counts
+            return None if counts is None else stored_issues(connection, ledger_file_id, counts)
+
     def active(self, account: str, fiscal_year: int) -> LedgerFile | None:
         """The active ledger file of an account + fiscal year, if any."""
+        check_account(account)
+        check_fiscal_year(fiscal_year)
         with self.engine.connect() as connection:
             return repository.active(connection, account, fiscal_year)
 
     def history(self, account: str, fiscal_year: int) -> list[LedgerFile]:
         """Every upload of an account + fiscal year, oldest first."""
+        check_account(account)
+        check_fiscal_year(fiscal_year)
         with self.engine.connect() as connection:
             return repository.history(connection, account, fiscal_year)
 
     def ledgers(self, **filters: Any) -> list[LedgerFile]:
         """Ledger files matching the filters of `repository.search` (account, fiscal_year, status, ...)."""
+        if filters.get("account") is not None:
+            check_account(filters["account"])
+        if filters.get("fiscal_year") is not None:
+            check_fiscal_year(filters["fiscal_year"])
         with self.engine.connect() as connection:
             return repository.search(connection, **filters)
 

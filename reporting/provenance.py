@@ -23,7 +23,9 @@ class Source:
 
     `record_count` and `records_sha256` describe every record the report was given (before
     date or account filters). A report fills in the count as it reads, and computes the
-    checksum itself when the caller does not know it.
+    checksum itself when the caller does not know it. `issues_*` are the ledger file's issue
+    counts by severity, named only when they are known (a ledger normalized before issues were
+    kept has none): they come from the ledger file's row, so every tier gives the same ones.
     """
 
     ledger_file_id: int | None = None
@@ -32,9 +34,19 @@ class Source:
     normalizer_version: str | None = None
     record_count: int | None = None
     records_sha256: str | None = None
+    issues_error: int | None = None
+    issues_warning: int | None = None
+    issues_info: int | None = None
 
     def items(self) -> list[tuple[str, ProvenanceValue]]:
-        return [(field.name, getattr(self, field.name)) for field in dataclasses.fields(self)]
+        return [
+            (field.name, getattr(self, field.name))
+            for field in dataclasses.fields(self)
+            if field.name not in _ISSUE_FIELDS or getattr(self, field.name) is not None
+        ]
+
+
+_ISSUE_FIELDS = frozenset({"issues_error", "issues_warning", "issues_info"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +92,9 @@ def source_of(records: Iterable[Record]) -> Source:
         fiscal_year=ledger.fiscal_year,
         normalizer_version=ledger.normalizer_version,
         records_sha256=sha,
+        issues_error=getattr(ledger, "issues_error", None),
+        issues_warning=getattr(ledger, "issues_warning", None),
+        issues_info=getattr(ledger, "issues_info", None),
     )
 
 

@@ -24,6 +24,7 @@ from workers.names import (
     FREEZE_ARTIFACT,
     INGEST_QUEUE,
     PROCESS_LEDGER,
+    REPROCESS_LEDGER,
     freeze_queueing_lock,
     pair_lock,
 )
@@ -54,6 +55,17 @@ def defer_processing(app: App, connection: Connection, ledger: LedgerFile) -> in
         connection=_driver(connection),
     )
     return int(deferrer.defer(ledger_file_id=ledger.id))
+
+
+def defer_reprocess(app: App, connection: Connection, ledger: LedgerFile, changes: dict[str, Any]) -> int:
+    """Queue `reprocess_ledger` (corrected options `changes`) in the connection's transaction."""
+    deferrer = app.configure_task(
+        REPROCESS_LEDGER,
+        queue=INGEST_QUEUE,
+        lock=pair_lock(ledger.account, ledger.fiscal_year),
+        connection=_driver(connection),
+    )
+    return int(deferrer.defer(ledger_file_id=ledger.id, changes=changes))
 
 
 def defer_freeze(app: App, connection: Connection, ledger: LedgerFile) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 PROCESS_LEDGER = "ledgerstore.process_ledger"
 FREEZE_ARTIFACT = "ledgerstore.freeze_artifact"
+REPROCESS_LEDGER = "ledgerstore.reprocess_ledger"
 BACKFILL_SWEEP = "ledgerstore.backfill_sweep"
 RECOVER_STALLED = "ledgerstore.recover_stalled"
 

@@ -1,6 +1,7 @@
 """The worker's procrastinate App: tasks as thin shells around `LedgerStore`.
 
     process_ledger(ledger_file_id)   normalize, freeze, switch in one upload   (queue "ingest")
+    reprocess_ledger(ledger_file_id, changes)  correct a failed/rejected upload (queue "ingest")
     freeze_artifact(ledger_file_id)  backfill one ledger file's artifact       (queue "backfill")
     backfill_sweep (periodic)        queue freeze_artifact for files missing one
     recover_stalled (periodic)       requeue the jobs of dead workers
@@ -23,7 +24,9 @@ from typing import Any
 from procrastinate import App, JobContext
 
 from ledgerstore.errors import ArtifactConflictError, LedgerStoreError, is_transient
+from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.lifecycle.failure import record_failure
+from ledgerstore.lifecycle.reprocess import NotCorrectableError, reprocess_ledger
 from ledgerstore.ops.backfill import BackfillScope, freeze_one, plan_backfill
 from ledgerstore.store import LedgerStore
 from workers.app import enqueue_backfill
@@ -36,6 +39,7 @@ from workers.names import (
     MAINTENANCE_QUEUE,
     PROCESS_LEDGER,
     RECOVER_STALLED,
+    REPROCESS_LEDGER,
 )
 from workers.retry import TransientRetry
 from workers.stalled import STALLED_AFTER_S, recover_stalled_jobs
@@ -99,7 +103,13 @@ def build_worker_app(
                 raise _fail_permanently(store, metrics, ledger_file_id, exc) from exc
             if ledger.status == "failed":
                 raise TaskFailed(f"ledger file {ledger_file_id} cannot be normalized: {ledger.error}")
+            if ledger.status == "rejected":  # for good: its issues say why, `reprocess` corrects it
+                raise TaskFailed(
+                    f"ledger file {ledger_file_id} rejected: see `ledgerstore issues {ledger_file_id}`"
+                )
             return ledger.status
+
+    register_reprocess(app, store, metrics, settings)
 
     @app.task(name=FREEZE_ARTIFACT, queue=BACKFILL_QUEUE, retry=settings.retry, pass_context=True)
     def freeze_artifact(context: JobContext, ledger_file_id: int) -> str:
@@ -131,3 +141,35 @@ def build_worker_app(
         return len(await recover_stalled_jobs(app, stalled_after_s=settings.stalled_after_s))
 
     return app
+
+
+def register_reprocess(app: App, store: LedgerStore, metrics: WorkerMetrics, settings: TaskSettings) -> None:
+    """The `reprocess_ledger` task: correct a failed or rejected upload with `changes`, in place.
+
+    A rejected or failed outcome fails the job for good (the reason is on the ledger file); a
+    ledger file that cannot be reprocessed in its status fails it too, without retries.
+    """
+
+    @app.task(name=REPROCESS_LEDGER, queue=INGEST_QUEUE, retry=settings.retry, pass_context=True)
+    def reprocess_ledger_task(context: JobContext, ledger_file_id: int, changes: dict[str, Any]) -> str:
+        extra = {"ledger_file_id": ledger_file_id, "task": REPROCESS_LEDGER, "job_id": context.job.id}
+        with _timed(metrics, REPROCESS_LEDGER, extra):
+            try:
+                ledger = reprocess_ledger(
+                    store.engine,
+                    store.objects,
+                    ledger_file_id,
+                    NormalizeOptions.from_json(changes),
+                    codecs=store.codecs,
+                )
+            except NotCorrectableError as exc:
+                raise TaskFailed(exc.message) from exc
+            except Exception as exc:
+                raise _fail_permanently(store, metrics, ledger_file_id, exc) from exc
+            if ledger.status == "failed":
+                raise TaskFailed(f"ledger file {ledger_file_id} cannot be normalized: {ledger.error}")
+            if ledger.status == "rejected":
+                raise TaskFailed(
+                    f"ledger file {ledger_file_id} rejected: see `ledgerstore issues {ledger_file_id}`"
+                )
+            return ledger.status

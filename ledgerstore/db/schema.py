@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import CHAR, JSONB
 from sqlalchemy.types import TypeEngine
 
+from ledgerstore.ledgers.issues import SEVERITIES
 from ledgerstore.ledgers.status import Status
 from normalizer.record import RECORD_SCHEMA
 
@@ -84,6 +85,14 @@ ledger_files = Table(
     Column("artifact_format", SmallInteger),
     Column("error", Text),
     Column("processed_at", DateTime(timezone=True)),
+    #: Issue counts by severity (every issue found; NULL: not normalized by a version that kept them).
+    Column("issues_error", BigInteger),
+    Column("issues_warning", BigInteger),
+    Column("issues_info", BigInteger),
+    #: The issue sidecar frozen beside the artifact (`ledgerstore.artifacts.sidecar`).
+    Column("issues_key", Text),
+    Column("issues_sha256", CHAR(64)),
+    Column("issues_size", BigInteger),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
     CheckConstraint(f"status IN ({_in(LEDGER_STATUSES)})", name="status"),
@@ -105,12 +114,25 @@ ledger_files = Table(
     CheckConstraint("artifact_key IS NULL OR coalesce(artifact_format, 0) > 0", name="artifact_format"),
     CheckConstraint("(status = 'failed') = (error IS NOT NULL)", name="error_iff_failed"),
     CheckConstraint(
+        "(issues_error IS NULL) = (issues_warning IS NULL) AND (issues_error IS NULL) = (issues_info IS NULL)"
+        " AND issues_error >= 0 AND issues_warning >= 0 AND issues_info >= 0",
+        name="issue_counts",
+    ),
+    CheckConstraint(
+        "(issues_key IS NULL) = (issues_sha256 IS NULL) AND (issues_key IS NULL) = (issues_size IS NULL)"
+        " AND (issues_key IS NULL OR issues_error IS NOT NULL)",
+        name="issues_complete",
+    ),
+    CheckConstraint(f"issues_sha256 {_SHA256}", name="issues_sha256"),
+    CheckConstraint("status <> 'rejected' OR coalesce(issues_error, 0) > 0", name="rejected_has_errors"),
+    CheckConstraint(
         "status NOT IN ('active', 'superseded') OR (record_count IS NOT NULL AND records_sha256 IS NOT NULL)",
         name="processed_has_counts",
     ),
     UniqueConstraint("account", "fiscal_year", "raw_sha256"),
     UniqueConstraint("account", "fiscal_year", "sequence"),
     UniqueConstraint("artifact_key"),
+    UniqueConstraint("issues_key"),
     Index(
         "uq_ledger_files_one_active",
         "account",
@@ -162,6 +184,8 @@ INCIDENT_KINDS: tuple[str, ...] = (
     "artifact_count",
     "hot_mismatch",
     "raw_missing",
+    "issues_missing",
+    "issues_checksum",
 )
 
 integrity_incidents = Table(
@@ -174,6 +198,25 @@ integrity_incidents = Table(
     Column("detected_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
     CheckConstraint(f"kind IN ({_in(INCIDENT_KINDS)})", name="kind"),
     Index("ix_integrity_incidents_ledger_file_id", "ledger_file_id"),
+)
+
+
+#: The issues of each ledger file kept in full (the first `MAX_STORED_ISSUES`, most serious first);
+#: `position` is their order. The counts of all of them are on `ledger_files`.
+ledger_issues = Table(
+    "ledger_issues",
+    metadata,
+    Column("ledger_file_id", BigInteger, ForeignKey("ledger_files.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("severity", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("row_number", BigInteger),
+    Column("column_name", Text),
+    Column("raw_value", Text),
+    Column("message", Text, nullable=False),
+    PrimaryKeyConstraint("ledger_file_id", "position"),
+    CheckConstraint("position >= 0", name="position"),
+    CheckConstraint(f"severity IN ({_in(SEVERITIES)})", name="severity"),
 )
 
 

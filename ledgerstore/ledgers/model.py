@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ledgerstore.ledgers.issues import IssueCounts
 from ledgerstore.ledgers.status import Status
 from ledgerstore.summary import RecordSummary
 
@@ -38,6 +39,12 @@ class LedgerFile:
     artifact_format: int | None
     error: str | None
     processed_at: dt.datetime | None
+    issues_error: int | None = None
+    issues_warning: int | None = None
+    issues_info: int | None = None
+    issues_key: str | None = None
+    issues_sha256: str | None = None
+    issues_size: int | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> LedgerFile:
@@ -48,6 +55,13 @@ class LedgerFile:
     @property
     def has_artifact(self) -> bool:
         return self.artifact_key is not None
+
+    @property
+    def issue_counts(self) -> IssueCounts | None:
+        """Its issues by severity; None when it was never normalized by a version that kept them."""
+        if self.issues_error is None or self.issues_warning is None or self.issues_info is None:
+            return None
+        return IssueCounts(error=self.issues_error, warning=self.issues_warning, info=self.issues_info)
 
     @property
     def summary(self) -> RecordSummary | None:
@@ -77,4 +91,6 @@ class LedgerFile:
                 value = dict(value)
             out[name] = value
         out["has_artifact"] = self.has_artifact
+        counts = self.issue_counts
+        out["issues"] = counts.as_dict() if counts is not None else None
         return out

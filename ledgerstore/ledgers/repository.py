@@ -179,6 +179,16 @@ def record_artifact(
     )
 
 
+@wrap_exceptions("correcting a ledger file's options")
+def set_options(connection: Connection, ledger_file_id: int, normalize_options: Mapping[str, Any]) -> None:
+    """Store corrected normalize options (a reprocess of a failed or rejected upload)."""
+    connection.execute(
+        sa.update(ledger_files)
+        .where(_t.id == ledger_file_id)
+        .values(normalize_options=dict(normalize_options), updated_at=sa.func.now())
+    )
+
+
 @wrap_exceptions("changing a ledger file's status")
 def set_status(
     connection: Connection, ledger_file_id: int, status: Status, *, error: str | None = None

@@ -2,8 +2,9 @@
 
     pending ──────┬──► active ──► superseded
     registered ───┤        ▲
-    failed ◄──────┘        │ (a newer upload switched in: the older one is superseded)
-      │ (normalizes now)   │
+    failed ◄──────┤        │ (a newer upload switched in: the older one is superseded)
+    rejected ◄────┘        │
+      │ (reprocessed, or accepted)
       └──► pending ────────┘
 
 pending     uploaded (raw stored), not processed yet
@@ -11,6 +12,8 @@ registered  a legacy upload brought under management, never processed by this pr
 active      the latest successfully processed upload of its account + fiscal year: has hot rows
 superseded  processed successfully, but not (or no longer) the active one
 failed      processing failed; `error` says why; the raw file is kept
+rejected    normalized, but some rows could not become records (error-level issues): stored raw
+            with its issues, nothing switched; `reprocess` corrects or accepts it
 
 Adding a status: add the member, its moves in `TRANSITIONS`, and a migration for the CHECK
 constraint (`ledgerstore.db.schema` derives it from this enum).
@@ -29,6 +32,7 @@ class Status(StrEnum):
     ACTIVE = "active"
     SUPERSEDED = "superseded"
     FAILED = "failed"
+    REJECTED = "rejected"
 
     @property
     def processed(self) -> bool:
@@ -57,14 +61,17 @@ class Status(StrEnum):
 
 #: Every move the product makes. A failed ledger may fail again (a new reason is recorded).
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.PENDING: frozenset({Status.ACTIVE, Status.SUPERSEDED, Status.FAILED}),
-    Status.REGISTERED: frozenset({Status.ACTIVE, Status.SUPERSEDED, Status.FAILED}),
-    Status.FAILED: frozenset({Status.PENDING, Status.FAILED}),
+    Status.PENDING: frozenset({Status.ACTIVE, Status.SUPERSEDED, Status.FAILED, Status.REJECTED}),
+    Status.REGISTERED: frozenset({Status.ACTIVE, Status.SUPERSEDED, Status.FAILED, Status.REJECTED}),
+    Status.FAILED: frozenset({Status.PENDING, Status.FAILED, Status.REJECTED}),
+    Status.REJECTED: frozenset({Status.PENDING, Status.FAILED}),
     Status.ACTIVE: frozenset({Status.SUPERSEDED}),
     Status.SUPERSEDED: frozenset(),
 }
 
 _PROCESSED = frozenset({Status.ACTIVE, Status.SUPERSEDED})
-_UNPROCESSED = frozenset({Status.PENDING, Status.REGISTERED, Status.FAILED})
+_UNPROCESSED = frozenset({Status.PENDING, Status.REGISTERED, Status.FAILED, Status.REJECTED})
 _BACKFILLABLE = frozenset({Status.REGISTERED, Status.ACTIVE})
-_STAMPED = frozenset({Status.ACTIVE, Status.SUPERSEDED, Status.FAILED})
+_STAMPED = frozenset({Status.ACTIVE, Status.SUPERSEDED, Status.FAILED, Status.REJECTED})
+#: Statuses `reprocess` corrects in place (pending: completing an interrupted reprocess).
+CORRECTABLE = frozenset({Status.FAILED, Status.REJECTED})

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from ledgerstore import raw
 from ledgerstore.errors import DuplicateUploadError
 from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.issues import IssueSet
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import Status
@@ -26,10 +27,14 @@ OnCreated = Callable[[Connection, LedgerFile], None]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Upload:
-    """The ledger file an upload created, or the existing one for identical bytes."""
+    """The ledger file an upload created, or the existing one for identical bytes.
+
+    `issues` are its issues once it has been normalized (`LedgerStore.ingest`), else None.
+    """
 
     ledger: LedgerFile
     created: bool
+    issues: IssueSet | None = None
 
 
 def upload(

@@ -25,6 +25,7 @@ from ledgerstore.artifacts.ensure import freeze_ledger
 from ledgerstore.errors import LedgerStoreError, is_transient
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.model import LedgerFile
+from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import Status
 from ledgerstore.lifecycle.failure import failure_reason, record_failure
 from ledgerstore.ops.storage import OpenedStorage, Storage
@@ -205,3 +206,22 @@ def _open_child_store(settings: Settings) -> None:
 
 def _freeze_in_child(ledger: LedgerFile) -> FileOutcome:
     return _freeze_reporting_transient(_CHILD["store"], ledger)
+
+
+def default_profile(store: Storage, plan: BackfillPlan, profile: str) -> BackfillPlan:
+    """Give the plan's legacy files that have no profile this one (stored on them), before freezing.
+
+    `profile` is a shipped profile's name or a profile file, checked now. Active ledgers are
+    frozen from their hot rows and keep their options; failed files are corrected with
+    `reprocess`, not here.
+    """
+    chosen = NormalizeOptions.build(profile=profile)
+    updated: list[LedgerFile] = []
+    with store.engine.begin() as connection:
+        for candidate in plan.candidates:
+            options = NormalizeOptions.from_json(candidate.normalize_options)
+            if candidate.status == Status.REGISTERED and options.profile_name is None:
+                repository.set_options(connection, candidate.id, options.corrected(chosen).to_json())
+                candidate = repository.get(connection, candidate.id)  # noqa: PLW2901 - the stored one
+            updated.append(candidate)
+    return BackfillPlan(candidates=tuple(updated), already_frozen=plan.already_frozen)

@@ -4,11 +4,14 @@ Per ledger file with an artifact: the object exists, its byte size and sha256 ar
 ones, and the records it holds have the recorded count, totals and canonical sha256. Per active
 ledger: its hot rows have the recorded count and totals (one aggregate query); with `deep`, they
 are streamed and their canonical sha256 compared too, which also catches edits that keep the
-totals. Each discrepancy says what to do; incidents are recorded once per distinct finding.
+totals. Per ledger file with an issue sidecar: the object exists with the recorded size and
+sha256; with `deep`, the issues the database keeps encode to exactly those bytes too.
+Each discrepancy says what to do; incidents are recorded once per distinct finding.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,10 +20,12 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from ledgerstore.artifacts.io import inspect_artifact
+from ledgerstore.artifacts.sidecar import encode_sidecar
 from ledgerstore.db.schema import hot_partition_name
 from ledgerstore.errors import ArtifactFormatError, ObjectNotFoundError
 from ledgerstore.hot.partitions import partition_exists, partition_totals, stream_partition
 from ledgerstore.ledgers import repository
+from ledgerstore.ledgers.issue_repository import stored_issues
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.status import Status
 from ledgerstore.ops.storage import Storage
@@ -41,6 +46,15 @@ _ACTIONS = {
     "artifact_count": (
         "the object's bytes are the recorded ones but its records disagree with the database row:"
         " the row was edited; restore count, totals and records_sha256 from the artifact"
+    ),
+    "issues_missing": (
+        "the issue sidecar is gone: reading the ledger once from its raw file"
+        " (`ledgerstore records {id}` after restoring or deleting its artifact) rewrites it; the"
+        " issues are still in the database (`ledgerstore issues {id}`)"
+    ),
+    "issues_checksum": (
+        "the issue sidecar and the database disagree (one was altered): keep a copy of the object,"
+        " compare it with `ledgerstore issues {id} --json`, and restore the altered side"
     ),
     "hot_mismatch": (
         "hot rows were written outside ledgerstore (the artifact is authoritative): find who wrote to"
@@ -74,6 +88,7 @@ class VerifyReport:
     deep: bool
     artifacts_checked: int = 0
     hot_checked: int = 0
+    issues_checked: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
 
     @property
@@ -85,6 +100,7 @@ class VerifyReport:
             "deep": self.deep,
             "artifacts_checked": self.artifacts_checked,
             "hot_checked": self.hot_checked,
+            "issues_checked": self.issues_checked,
             "ok": self.ok,
             "discrepancies": [d.as_dict() for d in self.discrepancies],
         }
@@ -130,6 +146,46 @@ def check_artifact(store: Storage, ledger: LedgerFile) -> Discrepancy | None:
     return None
 
 
+def check_sidecar(
+    store: Storage, connection: Connection, ledger: LedgerFile, *, deep: bool
+) -> Discrepancy | None:
+    """The ledger's issue sidecar has its recorded bytes (and, `deep`, holds the database's issues)."""
+    assert ledger.issues_key is not None
+    try:
+        data = store.objects.read_bytes(ledger.issues_key)
+    except ObjectNotFoundError:
+        return _found(ledger, "issues_missing", f"{ledger.issues_key} does not exist in {store.objects.url}")
+    sha = hashlib.sha256(data).hexdigest()
+    if sha != ledger.issues_sha256 or len(data) != ledger.issues_size:
+        return _found(
+            ledger,
+            "issues_checksum",
+            f"{ledger.issues_key} has sha256 {sha} and {len(data)} bytes;"
+            f" the database recorded {ledger.issues_sha256} and {ledger.issues_size} bytes",
+        )
+    counts = ledger.issue_counts
+    if deep and counts is not None:
+        kept = encode_sidecar(ledger.id, stored_issues(connection, ledger.id, counts))
+        if kept != data:
+            return _found(
+                ledger,
+                "issues_checksum",
+                f"the issues the database keeps for ledger file {ledger.id} differ from {ledger.issues_key}",
+            )
+    return None
+
+
+def _verify_sidecars(store: Storage, report: VerifyReport) -> None:
+    with store.engine.connect() as connection:
+        for ledger in repository.search(connection, missing_artifact=False):
+            if ledger.issues_key is None:
+                continue  # frozen before issues were kept
+            report.issues_checked += 1
+            found = check_sidecar(store, connection, ledger, deep=report.deep)
+            if found is not None:
+                report.discrepancies.append(found)
+
+
 def check_hot(connection: Connection, ledger: LedgerFile, *, deep: bool) -> Discrepancy | None:
     """Compare an active ledger's hot rows with its recorded summary (and sha256 when `deep`)."""
     recorded = ledger.summary
@@ -172,6 +228,7 @@ def verify_store(
             connection.rollback()  # release the partition lock a deep read takes
             if found is not None:
                 report.discrepancies.append(found)
+    _verify_sidecars(store, report)
     _record(store, report.discrepancies)
     return report
 

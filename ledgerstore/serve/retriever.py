@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from sqlalchemy.engine import Engine
 
 from ledgerstore.artifacts.codec import CodecRegistry
-from ledgerstore.artifacts.ensure import ensure_artifact, normalized
+from ledgerstore.artifacts.ensure import ensure_artifact, from_result
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.artifacts.io import read_verified
 from ledgerstore.errors import (
@@ -157,7 +157,7 @@ class Retriever:
                     connection,
                     self._objects,
                     ledger,
-                    normalized(records),
+                    from_result(result),
                     keep_recorded=True,
                     codecs=self._codecs,
                 )

@@ -77,6 +77,9 @@ def test_trial_balance_of_the_stored_ledger(store: LedgerStore, ledger_fixture: 
         normalizer_version=ledger.normalizer_version,
         record_count=6,
         records_sha256=ledger.records_sha256,
+        issues_error=0,  # the provenance names the ledger file's issue counts (issue 10)
+        issues_warning=0,
+        issues_info=0,
     )
 
 

@@ -25,6 +25,8 @@ COMMANDS = (
     "ingest",
     "ledgers",
     "records",
+    "issues",
+    "reprocess",
     "report",
     "register",
     "normalize",

@@ -9,7 +9,14 @@ import sys
 import time
 from typing import Any
 
-from ledgerstore.ops.backfill import BackfillPlan, BackfillReport, BackfillScope, plan_backfill, run_backfill
+from ledgerstore.ops.backfill import (
+    BackfillPlan,
+    BackfillReport,
+    BackfillScope,
+    default_profile,
+    plan_backfill,
+    run_backfill,
+)
 from ledgerstore.store import LedgerStore
 from workers.app import enqueue_backfill as enqueue_plan
 from workers.app import queue_app
@@ -29,6 +36,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--fiscal-year", type=arg.fiscal_year)
     parser.add_argument("--since", type=_date, metavar="DATE", help="only files uploaded on or after DATE")
     parser.add_argument("--limit", type=arg.positive, help="at most this many files")
+    parser.add_argument(
+        "--profile", help="profile (name or TOML/JSON file) for legacy files registered without one"
+    )
     how = parser.add_mutually_exclusive_group()
     how.add_argument(
         "--jobs", type=arg.positive, default=1, help="processes freezing in parallel (default 1)"
@@ -56,6 +66,8 @@ def _backfill(args: argparse.Namespace) -> int:
             plan = plan_backfill(connection, scope)
         if args.dry_run:
             return _dry_run(plan, as_json=args.json)
+        if args.profile is not None:
+            plan = default_profile(store, plan, args.profile)
         if args.enqueue:
             return _enqueue(store, plan, as_json=args.json)
         return _run(store, plan, jobs=args.jobs, as_json=args.json)

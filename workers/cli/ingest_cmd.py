@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from ledgerstore.lifecycle.upload import Upload
 from workers.app import defer_processing, queue_app
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
-from workers.cli.output import ExitCode, fail, require_file
+from workers.cli.issue_output import issues_json, outcome_code, show_summary
+from workers.cli.output import ExitCode, require_file
+from workers.cli.progress import ProgressBar
 
 
 def register(subparsers: Any) -> None:
@@ -25,7 +31,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
     parser.add_argument("--encoding", help="text encoding, overriding detection")
     parser.add_argument("--sheet", help="workbook sheet by name")
-    parser.add_argument("--json", action="store_true", help="print the ledger file as JSON")
+    add_accept_issues(parser)
+    parser.add_argument("--json", action="store_true", help="print the ledger file and its issues as JSON")
     parser.add_argument(
         "--queue", action="store_true", help="queue processing for a worker instead of processing now"
     )
@@ -41,32 +48,61 @@ def _upload_options(args: argparse.Namespace) -> dict[str, Any]:
         "profile": args.profile,
         "encoding": args.encoding,
         "sheet": args.sheet,
+        "accept_issues": args.accept_issues,
     }
+
+
+#: Files from this size on show a progress bar on a terminal (smaller ones are done at once).
+LARGE_FILE = 1 << 20
+#: Stages `on_stage` reports: normalized, frozen, switched.
+_STAGES = 3
+
+
+@contextmanager
+def stage_bar(name: str, size: int) -> Iterator[Callable[[str], None]]:
+    """A bar over the stages of processing a large file (drawn only when stderr is a terminal)."""
+    bar = ProgressBar(_STAGES if size >= LARGE_FILE else 0, label=f"{name} ")
+    try:
+        yield lambda _stage: bar.advance()
+    finally:
+        bar.close()
+
+
+def add_accept_issues(parser: argparse.ArgumentParser) -> None:
+    """`--accept-issues` (default: the LEDGERSTORE_ACCEPT_ISSUES setting), shared with `reprocess`."""
+    parser.add_argument(
+        "--accept-issues",
+        action="store_true",
+        default=None,
+        help="accept rows that could not become records (error-level issues) instead of rejecting"
+        " the upload (default: LEDGERSTORE_ACCEPT_ISSUES)",
+    )
 
 
 def _ingest(args: argparse.Namespace) -> int:
     require_file(args.file)
     if args.queue:
         return _enqueue(args)
-    with store_from_env() as store:
-        result = store.ingest(args.file, **_upload_options(args))
+    size = Path(args.file).stat().st_size
+    with store_from_env() as store, stage_bar(Path(args.file).name, size) as on_stage:
+        result = store.ingest(args.file, **_upload_options(args), on_stage=on_stage)
+    verb = "ingested" if result.created else "already uploaded as"
+    return report_outcome(result, verb, as_json=args.json)
+
+
+def report_outcome(result: Upload, verb: str, *, as_json: bool) -> int:
+    """What `ingest` and `reprocess` print: the ledger (stdout), its issues (stderr), the code."""
     ledger = result.ledger
-    if args.json:
-        print(json.dumps({**ledger.as_dict(), "created": result.created}, indent=2))
-    elif ledger.status == "failed":
-        pass  # the one error line below says it all
-    else:
-        verb = "ingested" if result.created else "already uploaded as"
+    if as_json:
+        out = {**ledger.as_dict(), "created": result.created, "issues": issues_json(ledger, result.issues)}
+        print(json.dumps(out, indent=2))
+    elif ledger.status in ("active", "superseded"):  # failed or rejected: the error line says it
         print(
             f"{verb} ledger file {ledger.id}: {ledger.account} {ledger.fiscal_year} #{ledger.sequence}"
             f" {ledger.status}, {ledger.record_count if ledger.record_count is not None else 0} records"
         )
-    if ledger.status == "failed":
-        return fail(
-            f"ledger file {ledger.id} ({ledger.original_name}) could not be normalized: {ledger.error}",
-            ExitCode.INPUT,
-        )
-    return ExitCode.OK
+    show_summary(ledger, result.issues)
+    return outcome_code(ledger, result.issues)
 
 
 def _enqueue(args: argparse.Namespace) -> int:

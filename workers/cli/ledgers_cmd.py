@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ledgerstore.db.schema import LEDGER_STATUSES
+from ledgerstore.ledgers.model import LedgerFile
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.output import ExitCode
@@ -38,6 +39,7 @@ def _ledgers(args: argparse.Namespace) -> int:
                 "uploaded_at": ledger.uploaded_at.isoformat(),
                 "record_count": ledger.record_count,
                 "error": ledger.error,
+                "issues": ledger.as_dict()["issues"],
             }
             for ledger in found
         ]
@@ -52,11 +54,20 @@ def _ledgers(args: argparse.Namespace) -> int:
             ledger.status,
             "yes" if ledger.has_artifact else "no",
             "" if ledger.record_count is None else ledger.record_count,
+            _issue_cell(ledger),
             ledger.uploaded_at.strftime("%Y-%m-%d %H:%M"),
             ledger.original_name,
         )
         for ledger in found
     ]
-    headers = ("id", "account", "year", "seq", "status", "artifact", "records", "uploaded", "name")
+    headers = ("id", "account", "year", "seq", "status", "artifact", "records", "issues", "uploaded", "name")
     print(render_table(headers, rows))
     return ExitCode.OK
+
+
+def _issue_cell(ledger: LedgerFile) -> str:
+    """`1 error, 11 warnings`; `none`; empty when none were recorded (normalized before they were kept)."""
+    counts = ledger.issue_counts
+    if counts is None:
+        return ""
+    return "none" if counts.total == 0 else counts.describe()

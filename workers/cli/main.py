@@ -25,6 +25,7 @@ from ledgerstore.errors import (
     ObjectNotFoundError,
     UploadRejectedError,
 )
+from ledgerstore.ledgers.arguments import InvalidArgumentError
 from normalizer.errors import NormalizerError
 from reporting.errors import ReportError
 from workers.cli.arguments import OneLineParser
@@ -38,6 +39,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workers.cli.ingest_cmd",
     "workers.cli.ledgers_cmd",
     "workers.cli.records_cmd",
+    "workers.cli.issues_cmd",
+    "workers.cli.reprocess_cmd",
     "workers.cli.report_cmd",
     "workers.cli.register_cmd",
     "workers.cli.normalize_cmd",
@@ -96,7 +99,7 @@ def describe_error(exc: BaseException) -> tuple[str, ExitCode]:
         code = ExitCode.NOT_FOUND
     elif isinstance(exc, NormalizerError | UploadRejectedError):
         code = ExitCode.INPUT
-    elif isinstance(exc, ConfigurationError):
+    elif isinstance(exc, ConfigurationError | InvalidArgumentError):
         code = ExitCode.USAGE
     elif isinstance(exc, LedgerUnavailableError) and isinstance(exc.__cause__, NormalizerError):
         code = ExitCode.INPUT  # the same cause as a failed ingest, the same code

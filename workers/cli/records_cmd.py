@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ledgerstore.errors import LedgerStoreError
+from normalizer.record import Record
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.output import ExitCode, fail
+from workers.cli.progress import ProgressBar
 from workers.cli.record_output import write_records
 
 
@@ -54,8 +57,26 @@ def _records(args: argparse.Namespace) -> int:
 
 def _write(records: Any, args: argparse.Namespace) -> None:
     if args.out is not None:
-        with args.out.open("wb") as out:
-            write_records(records, args.format, out, raw=args.raw)
+        bar = ProgressBar(records.ledger.record_count or 0, label=f"{args.out.name} ")
+        try:
+            with args.out.open("wb") as out:
+                write_records(_advancing(records, bar), args.format, out, raw=args.raw)
+        finally:
+            bar.close()
         return
     write_records(records, args.format, sys.stdout.buffer, raw=args.raw)
     sys.stdout.flush()
+
+
+#: Records between two progress updates (a bar per record would cost more than it shows).
+_STEP = 1000
+
+
+def _advancing(records: Iterable[Record], bar: ProgressBar) -> Iterator[Record]:
+    """`records`, advancing `bar` as they pass (drawn only when stderr is a terminal)."""
+    for count, record in enumerate(records, start=1):
+        if count % _STEP == 0:
+            bar.advance(_STEP)
+        yield record
+    if bar.done < bar.total:
+        bar.advance(bar.total - bar.done)

@@ -35,7 +35,8 @@ def _verify(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print(
-            f"Checked: {report.artifacts_checked} artifacts, {report.hot_checked} active ledgers' hot rows"
+            f"Checked: {report.artifacts_checked} artifacts, {report.issues_checked} issue sidecars,"
+            f" {report.hot_checked} active ledgers' hot rows"
             f"{' (deep)' if report.deep else ''}  Discrepancies: {len(report.discrepancies)}"
         )
         for found in report.discrepancies:
