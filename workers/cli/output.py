@@ -27,7 +27,9 @@ class ExitCode(IntEnum):
 #: What each exit code means, as the README's table says it.
 EXIT_CODES: dict[ExitCode, str] = {
     ExitCode.OK: "success",
-    ExitCode.FAILURE: "the command ran and found a problem (discrepancies, unbalanced journals)",
+    ExitCode.FAILURE: (
+        "the command ran and found a problem (a rejected upload, discrepancies, unbalanced journals)"
+    ),
     ExitCode.USAGE: "bad arguments or settings",
     ExitCode.INPUT: "the input file cannot be used (unreadable, no header, no amount column)",
     ExitCode.NOT_FOUND: "a ledger file, object or input file does not exist",
