@@ -7,25 +7,22 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import URL
 
 from tests.e2e.cli import run_cli
 
-STRIPE = Path("/work/shared/samples/real/hledger__stripe.csv")  # no header the detector knows
-PROFILE = (
-    '[columns]\nposted_on = "created_utc"\naccount = "reporting_category"\n'
-    'description = "description"\namount = "net"\ncurrency = "currency"\n'
-)
+#: Two columns read as the amount with different totals: without a profile the normalizer refuses
+#: to guess (issue 9), and the one line below settles it.
+AMBIGUOUS = "Date,Account,Betrag,Betrag\n2020-01-02,4000,10.00,12.00\n2020-01-03,4001,-5.00,6.00\n"
+PROFILE = '[columns]\nposted_on = "Date"\naccount = "Account"\namount = "Betrag"\n'
+
 HEADER = "path,account,fiscal_year,name,uploaded_at"
 
 
 @pytest.fixture
-def env(database_url: URL, tmp_path: Path) -> dict[str, str]:
-    return {
-        "LEDGERSTORE_HOME": str(tmp_path / "home"),
-        "LEDGERSTORE_DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "LEDGERSTORE_OBJECT_URL": (tmp_path / "objects").as_uri(),
-    }
+def needs_profile(tmp_path: Path) -> Path:
+    path = tmp_path / "needs-profile.csv"
+    path.write_text(AMBIGUOUS)
+    return path
 
 
 @pytest.fixture
@@ -35,9 +32,11 @@ def profile(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_manifest_takes_a_profile_column(env: dict[str, str], tmp_path: Path, profile: Path) -> None:
+def test_the_manifest_takes_a_profile_column(
+    env: dict[str, str], tmp_path: Path, profile: Path, needs_profile: Path
+) -> None:
     manifest = tmp_path / "manifest.csv"
-    manifest.write_text(f"{HEADER},profile\n{STRIPE},STRIPE,2020,stripe.csv,2020-02-01,stripe.toml\n")
+    manifest.write_text(f"{HEADER},profile\n{needs_profile},AMB,2020,stripe.csv,2020-02-01,stripe.toml\n")
     registered = run_cli("register", str(manifest), "--json", env=env)
     assert registered.returncode == 0, registered.stdout + registered.stderr
     (ledger_id,) = json.loads(registered.stdout)["registered"]
@@ -49,10 +48,10 @@ def test_the_manifest_takes_a_profile_column(env: dict[str, str], tmp_path: Path
 
 
 def test_backfill_profile_for_files_registered_without_one(
-    env: dict[str, str], tmp_path: Path, profile: Path
+    env: dict[str, str], tmp_path: Path, profile: Path, needs_profile: Path
 ) -> None:
     manifest = tmp_path / "manifest.csv"
-    manifest.write_text(f"{HEADER}\n{STRIPE},STRIPE,2020,stripe.csv,2020-02-01\n")
+    manifest.write_text(f"{HEADER}\n{needs_profile},AMB,2020,stripe.csv,2020-02-01\n")
     assert run_cli("register", str(manifest), env=env).returncode == 0
     backfilled = run_cli("backfill", "--profile", str(profile), "--json", env=env)
     assert backfilled.returncode == 0, backfilled.stdout + backfilled.stderr
@@ -60,10 +59,10 @@ def test_backfill_profile_for_files_registered_without_one(
 
 
 def test_a_failed_legacy_file_is_corrected_with_reprocess(
-    env: dict[str, str], tmp_path: Path, profile: Path
+    env: dict[str, str], tmp_path: Path, profile: Path, needs_profile: Path
 ) -> None:
     manifest = tmp_path / "manifest.csv"
-    manifest.write_text(f"{HEADER}\n{STRIPE},STRIPE,2020,stripe.csv,2020-02-01\n")
+    manifest.write_text(f"{HEADER}\n{needs_profile},AMB,2020,stripe.csv,2020-02-01\n")
     (ledger_id,) = json.loads(run_cli("register", str(manifest), "--json", env=env).stdout)["registered"]
     failed = run_cli("backfill", "--json", env=env)
     assert failed.returncode == 1

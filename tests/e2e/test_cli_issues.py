@@ -22,7 +22,7 @@ BAD_ROW = (
     "2025-01-02,4000,b,,10.00\n"
     "2025-01-03,4000,c,,abc\n"
 )
-SAMPLES = Path("/work/shared/samples/real")
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"  # copies of shared/samples/real
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from normalizer.readers import parse as child_parse
 from normalizer.readers import xlsx as xlsx_reader
 from normalizer.readers.calamine_book import to_sheet
 
-SAMPLES = Path("/work/shared/samples/real")
+SAMPLES = Path(__file__).resolve().parents[4] / "fixtures" / "samples"  # copies of shared/samples/real
 
 
 class PanicException(BaseException):

@@ -1,5 +1,5 @@
-"""Every real export in /work/shared/samples/real reads with the container, encoding, delimiter,
-row count and sheet names checked by hand."""
+"""Every real export (fixtures/samples, copied from shared/samples/real) reads with the container,
+encoding, delimiter, row count and sheet names checked by hand."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from normalizer.readers import (
     read_workbook,
 )
 
-SAMPLES = Path("/work/shared/samples/real")
+SAMPLES = Path(__file__).resolve().parents[4] / "fixtures" / "samples"  # copies of shared/samples/real
 
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples are not mounted")
 

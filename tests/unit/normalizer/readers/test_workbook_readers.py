@@ -19,7 +19,7 @@ from normalizer.readers.model import new_row
 from normalizer.readers.parse import calamine_sheets
 from normalizer.readers.xlrd_book import read_xlrd
 
-SAMPLES = Path("/work/shared/samples/real")
+SAMPLES = Path(__file__).resolve().parents[4] / "fixtures" / "samples"  # copies of shared/samples/real
 XLS_SAMPLES = ["akretion__account_move_generic-fr_coa.xls", "reds-importers__ACC_TXN_History_1234_clean.xls"]
 
 
