@@ -4,7 +4,10 @@ file's records from whichever tier serves them; the tier is printed on stderr.""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from ledgerstore.errors import LedgerStoreError
@@ -54,8 +57,31 @@ def _records(args: argparse.Namespace) -> int:
 
 def _write(records: Any, args: argparse.Namespace) -> None:
     if args.out is not None:
-        with args.out.open("wb") as out:
-            write_records(records, args.format, out, raw=args.raw)
+        _write_file_verified(records, args.out, args.format, raw=args.raw)
         return
     write_records(records, args.format, sys.stdout.buffer, raw=args.raw)
     sys.stdout.flush()
+
+
+def _write_file_verified(records: Any, path: Path, output_format: str, *, raw: bool) -> None:
+    """Write to a temporary file beside `path`; rename it over `path` only once every record was
+    served and matched its checksum (a tampered stream raises and leaves `path` untouched).
+
+    A special file (`/dev/stdout`, a FIFO) cannot be renamed over: it is written directly.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("wb") as out:
+            write_records(records, output_format, out, raw=raw)
+        return
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write_records(records, output_format, out, raw=raw)
+        if records.served_sha256 != records.records_sha256:
+            raise LedgerStoreError(
+                f"ledger file {records.ledger_file_id}: the records served do not match their checksum"
+            )
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
