@@ -10,6 +10,7 @@ from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
 from workers.names import QUEUES
+from workers.stalled import STALLED_RETRIES
 from workers.tasks import TaskSettings
 from workers.worker import WorkerSettings, run_worker
 
@@ -34,6 +35,13 @@ def register(subparsers: Any) -> None:
         help="requeue running jobs of workers silent this long (default 30)",
     )
     parser.add_argument(
+        "--stalled-retries",
+        type=arg.count,
+        default=STALLED_RETRIES,
+        metavar="N",
+        help=f"run a job whose worker died at most N more times, then fail it (default {STALLED_RETRIES})",
+    )
+    parser.add_argument(
         "--heartbeat",
         type=arg.seconds,
         default=10.0,
@@ -51,7 +59,7 @@ def _worker(args: argparse.Namespace) -> int:
         burst=args.burst,
         metrics_port=args.metrics_port,
         heartbeat_interval_s=args.heartbeat,
-        tasks=TaskSettings(stalled_after_s=args.stalled_after),
+        tasks=TaskSettings(stalled_after_s=args.stalled_after, stalled_retries=args.stalled_retries),
     )
     with store_from_env() as store:
         run_worker(store, settings)
