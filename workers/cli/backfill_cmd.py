@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import signal
 import sys
 import time
 from typing import Any
@@ -96,9 +97,16 @@ def _enqueue(store: LedgerStore, plan: BackfillPlan, *, as_json: bool) -> int:
     return ExitCode.OK
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    # Like Ctrl-C: the pool is shut down and its children terminated on the way out; what was
+    # frozen stays frozen and a rerun picks up the rest (exit 130, "interrupted").
+    raise KeyboardInterrupt
+
+
 def _run(store: LedgerStore, plan: BackfillPlan, *, jobs: int, as_json: bool) -> int:
     bar = ProgressBar(len(plan.candidates), label="backfill ")
     started = time.perf_counter()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         report = run_backfill(store, plan, jobs=jobs, on_outcome=lambda _: bar.advance())
     finally:
