@@ -15,7 +15,7 @@ from ledgerstore.store import LedgerStore
 from workers.app import enqueue_backfill as enqueue_plan
 from workers.app import queue_app
 from workers.cli import arguments as arg
-from workers.cli.context import store_from_env
+from workers.cli.context import settings_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
 from workers.cli.progress import ProgressBar
@@ -52,7 +52,7 @@ def _backfill(args: argparse.Namespace) -> int:
     scope = BackfillScope(
         account=args.account, fiscal_year=args.fiscal_year, since=args.since, limit=args.limit
     )
-    with store_from_env() as store:
+    with LedgerStore.open(settings_from_env().for_batch()) as store:  # long statements, lock waits
         with store.engine.connect() as connection:
             plan = plan_backfill(connection, scope)
         if args.dry_run:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ledgerstore.store import LedgerStore
 from workers.cli import arguments as arg
-from workers.cli.context import store_from_env
+from workers.cli.context import settings_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
 from workers.names import QUEUES
@@ -61,6 +62,6 @@ def _worker(args: argparse.Namespace) -> int:
         heartbeat_interval_s=args.heartbeat,
         tasks=TaskSettings(stalled_after_s=args.stalled_after, stalled_retries=args.stalled_retries),
     )
-    with store_from_env() as store:
+    with LedgerStore.open(settings_from_env().for_batch()) as store:  # long statements, lock waits
         run_worker(store, settings)
     return ExitCode.OK
