@@ -244,7 +244,7 @@ def _no_expect_continue(filesystem: Any) -> None:
     held every PUT forever (the read timeout starts only once the body is sent). Without the
     header the body goes at once and `read_timeout` bounds the wait for the answer.
     """
-    from botocore.handlers import add_expect_header
+    from botocore.handlers import add_expect_header  # type: ignore[import-untyped]
 
     client = sync(filesystem.loop, filesystem.set_session)  # local: builds the client, no request
     client.meta.events.unregister("before-call.s3", add_expect_header)
