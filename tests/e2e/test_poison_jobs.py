@@ -8,6 +8,7 @@ the reader runs in a bounded child, fails cleanly; either way the good files get
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def _env(settings: Settings) -> dict[str, str]:
 def _burst_worker(settings: Settings, log: Path) -> int:
     """One `worker --burst` run (quick stall detection, one retry of a job whose worker died)."""
     args = ["--burst", "--stalled-after", "2", "--heartbeat", "0.5", "--stalled-retries", "1"]
-    env = {**{k: v for k, v in __import__("os").environ.items() if not k.startswith("LEDGERSTORE_")}}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
     env.update(_env(settings))
     with log.open("a") as stderr:
         done = subprocess.run(
