@@ -16,6 +16,7 @@ from ledgerstore.errors import (
     LedgerStoreError,
     LedgerUnavailableError,
     ObjectStoreError,
+    RecordsIntegrityError,
 )
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.status import Status
@@ -36,6 +37,7 @@ __all__ = [
     "LedgerUnavailableError",
     "ObjectStoreError",
     "RecordSet",
+    "RecordsIntegrityError",
     "Settings",
     "Status",
     "Tier",

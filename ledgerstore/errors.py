@@ -17,6 +17,7 @@
     ├── ArtifactFormatError             bytes that are not a well-formed artifact of their version
     ├── ArtifactConflictError           an artifact with other records already holds the key
     ├── ArtifactIntegrityError          a stored artifact does not match its recorded checksum
+    ├── RecordsIntegrityError           served (hot) records do not match their recorded checksum
     └── LedgerUnavailableError          no tier can serve a ledger file (e.g. raw file missing)
 
 Messages name the thing (key, ledger file id, URL without credentials) and say what to do.
@@ -137,6 +138,22 @@ class ArtifactIntegrityError(LedgerStoreError):
         self.kind = kind
         self.detail = detail
         super().__init__(f"ledger file {ledger_file_id}: artifact integrity check failed: {detail}")
+
+
+class RecordsIntegrityError(LedgerStoreError):
+    """The records a stream served do not match the ledger's recorded checksum (tampered hot rows).
+
+    Raised at the end of the stream, so a consumer may already have seen rows; the incident is
+    recorded and later reads of the ledger are served from its verified artifact.
+    """
+
+    def __init__(self, ledger_file_id: int, detail: str) -> None:
+        self.ledger_file_id = ledger_file_id
+        self.detail = detail
+        super().__init__(
+            f"ledger file {ledger_file_id}: the records served do not match their recorded checksum"
+            f" ({detail}); an integrity incident was recorded, run `ledgerstore verify`"
+        )
 
 
 class LedgerUnavailableError(LedgerStoreError):

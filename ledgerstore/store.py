@@ -32,8 +32,8 @@ from ledgerstore.lifecycle.process import OnStage, process_ledger
 from ledgerstore.lifecycle.register import RegisterSummary, register_manifest
 from ledgerstore.lifecycle.reprocess import AlreadyProcessedError, reprocess_ledger
 from ledgerstore.lifecycle.upload import OnCreated, Upload, upload
-from ledgerstore.objectstore import open_object_store
 from ledgerstore.objectstore.base import ObjectStore
+from ledgerstore.ops.storage import open_objects
 from ledgerstore.serve.observer import RetrievalObserver
 from ledgerstore.serve.recordset import RecordSet
 from ledgerstore.serve.retriever import Retriever
@@ -71,7 +71,7 @@ class LedgerStore:
         """Open the store named by `settings` (default: from the environment), migrating if needed."""
         settings = settings or Settings.from_env(os.environ)
         engine = open_database(settings)
-        objects = open_object_store(settings.resolved_object_url, home=settings.home)
+        objects = open_objects(settings)
         return cls(engine=engine, objects=objects, settings=settings)
 
     def close(self) -> None:

@@ -4,7 +4,7 @@
     reprocess_ledger(ledger_file_id, changes)  correct a failed/rejected upload (queue "ingest")
     freeze_artifact(ledger_file_id)  backfill one ledger file's artifact       (queue "backfill")
     backfill_sweep (periodic)        queue freeze_artifact for files missing one
-    recover_stalled (periodic)       requeue the jobs of dead workers
+    recover_stalled (periodic)       requeue the jobs of dead workers (fail repeat offenders)
 
 Jobs of one account + fiscal year share a `lock`, so they never run at once; a file's backfill
 has a `queueing_lock`, so it waits in the queue at most once. Transient failures are retried
@@ -42,7 +42,7 @@ from workers.names import (
     REPROCESS_LEDGER,
 )
 from workers.retry import TransientRetry
-from workers.stalled import STALLED_AFTER_S, recover_stalled_jobs
+from workers.stalled import STALLED_AFTER_S, STALLED_RETRIES, recover_stalled_jobs
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,12 @@ class TaskSettings:
     sweep_cron: str = "*/10 * * * *"
     sweep_limit: int = 1000
     stalled_after_s: float = STALLED_AFTER_S
+    #: Runs again of a job whose worker died, before it is failed (`workers.stalled`).
+    stalled_retries: int = STALLED_RETRIES
+
+    def __post_init__(self) -> None:
+        if self.stalled_retries < 0:
+            raise ValueError("TaskSettings.stalled_retries must not be negative")
 
 
 @contextmanager
@@ -138,7 +144,13 @@ def build_worker_app(
     @app.periodic(cron="* * * * *", periodic_id="stalled")
     @app.task(name=RECOVER_STALLED, queue=MAINTENANCE_QUEUE, queueing_lock=RECOVER_STALLED)
     async def recover_stalled(timestamp: int) -> int:
-        return len(await recover_stalled_jobs(app, stalled_after_s=settings.stalled_after_s))
+        recovered = await recover_stalled_jobs(
+            app,
+            stalled_after_s=settings.stalled_after_s,
+            stalled_retries=settings.stalled_retries,
+            engine=store.engine,
+        )
+        return len(recovered)
 
     return app
 

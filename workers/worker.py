@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,18 +57,18 @@ def run_worker(store: LedgerStore, settings: WorkerSettings, metrics: WorkerMetr
     app = queue_app(store.engine.url, min_size=1, max_size=settings.concurrency + 3)
     build_worker_app(app, store, metrics, settings.tasks)
     try:
-        asyncio.run(_work(app, settings))
+        asyncio.run(_work(app, store, settings))
     finally:
         if server is not None:
             server.shutdown()
             server.server_close()
 
 
-async def _work(app: App, settings: WorkerSettings) -> None:
+async def _work(app: App, store: LedgerStore, settings: WorkerSettings) -> None:
     async with app.open_async():
-        recovered = await recover_stalled_jobs(app, stalled_after_s=settings.tasks.stalled_after_s)
+        recovered = await _recover(app, store, settings)
         if recovered:
-            log.warning("requeued %d jobs of dead workers at start-up", len(recovered))
+            log.warning("recovered %d jobs of dead workers at start-up", len(recovered))
         log.info(
             "worker %s started (concurrency %d)",
             settings.name,
@@ -85,19 +86,38 @@ async def _work(app: App, settings: WorkerSettings) -> None:
             )
         )
         if settings.burst:
-            await _stop_when_idle(app, run, settings.queues)
+            await _stop_when_idle(app, run, lambda: _recover(app, store, settings), settings.queues)
         with contextlib.suppress(asyncio.CancelledError):
             await run
 
 
+async def _recover(app: App, store: LedgerStore, settings: WorkerSettings) -> list[int]:
+    return await recover_stalled_jobs(
+        app,
+        stalled_after_s=settings.tasks.stalled_after_s,
+        stalled_retries=settings.tasks.stalled_retries,
+        engine=store.engine,
+    )
+
+
 # procrastinate's own `wait=False` stops at the first fetch that finds nothing, which with
 # locks can happen while jobs still wait for a lock held by another worker's running job.
-async def _stop_when_idle(app: App, run: asyncio.Task[None], queues: tuple[str, ...] | None) -> None:
-    """Stop the worker (gracefully) once its queues hold no job waiting or running."""
+async def _stop_when_idle(
+    app: App,
+    run: asyncio.Task[None],
+    recover: Callable[[], Awaitable[list[int]]],
+    queues: tuple[str, ...] | None,
+) -> None:
+    """Stop the worker (gracefully) once its queues hold no job waiting or running.
+
+    A job left `doing` by a dead worker would keep the queues busy forever: each poll
+    recovers such jobs first (requeued, or failed once they used their retries).
+    """
     while not run.done():
         await asyncio.wait({run}, timeout=BURST_POLL_S)
         if run.done():
             return
+        await recover()
         row = await app.connector.execute_query_one_async(
             query=BUSY_JOBS, queues=list(queues) if queues else None
         )

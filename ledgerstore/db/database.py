@@ -19,7 +19,12 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
     Starts the embedded server first when no database URL is configured.
     """
     url = resolve_database_url(settings)
-    engine = create_engine(url)
+    engine = create_engine(
+        url,
+        connect_timeout=settings.database_connect_timeout,
+        statement_timeout=settings.statement_timeout,
+        lock_timeout=settings.lock_timeout,
+    )
     if migrate:
         with wrap_exceptions("migrating the database schema"):
             ensure_schema(engine)

@@ -33,8 +33,11 @@ __all__ = [
 _SCHEMES = "file://, memory://, gs://, s3:// or a plain path"
 
 
-def open_object_store(url: str, *, home: Path | None = None) -> ObjectStore:
+def open_object_store(url: str, *, home: Path | None = None, retry: RetryPolicy | None = None) -> ObjectStore:
     """Return the store `url` names.
+
+    `retry` bounds the network backends' waits (per-request timeouts, retry deadline); the
+    default `RetryPolicy()` when not given. Local and memory stores do not wait.
 
     A relative plain path is taken relative to `home` (the local data directory) when given,
     else to the current directory. For s3:// the endpoint comes from AWS_ENDPOINT_URL_S3 or
@@ -51,12 +54,12 @@ def open_object_store(url: str, *, home: Path | None = None) -> ObjectStore:
     if scheme == "gs":
         from ledgerstore.objectstore.gcs import GCSStore
 
-        return GCSStore(netloc, path.strip("/"))
+        return GCSStore(netloc, path.strip("/"), retry=retry)
     from ledgerstore.objectstore.s3 import S3Store
 
     # The endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) comes from the SDK's own
     # configuration chain, like credentials: nothing here reads the environment.
-    return S3Store(netloc, path.strip("/"))
+    return S3Store(netloc, path.strip("/"), retry=retry)
 
 
 def check_object_url(url: str) -> tuple[str, str, str]:

@@ -233,7 +233,21 @@ def _filesystem(endpoint_url: str | None, options: dict[str, Any], retry: RetryP
     )
     # s3fs retries some errors itself; one attempt per call leaves the policy to RetryPolicy.
     filesystem.retries = 1
+    _no_expect_continue(filesystem)
     return filesystem
+
+
+def _no_expect_continue(filesystem: Any) -> None:
+    """Send request bodies without `Expect: 100-continue`.
+
+    aiohttp waits for the server's `100 Continue` with no timeout at all, so a silent endpoint
+    held every PUT forever (the read timeout starts only once the body is sent). Without the
+    header the body goes at once and `read_timeout` bounds the wait for the answer.
+    """
+    from botocore.handlers import add_expect_header  # type: ignore[import-untyped]
+
+    client = sync(filesystem.loop, filesystem.set_session)  # local: builds the client, no request
+    client.meta.events.unregister("before-call.s3", add_expect_header)
 
 
 def _foreign_errors() -> tuple[type[BaseException], ...]:

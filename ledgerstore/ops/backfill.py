@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +26,7 @@ from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import Status
 from ledgerstore.lifecycle.failure import failure_reason, record_failure
+from ledgerstore.ops.backfill_pool import ProcessDiedError, run_isolated
 from ledgerstore.ops.storage import OpenedStorage, Storage
 from ledgerstore.settings import Settings
 from normalizer import NormalizerError
@@ -183,28 +182,44 @@ def run_backfill(
 
 
 def _in_processes(store: Storage, ledgers: Iterable[LedgerFile], jobs: int) -> Iterator[FileOutcome]:
-    # Normalizing is CPU-bound: processes, not threads. `spawn` so no child inherits the
-    # parent's open database connections; each child opens its own store once.
+    # Normalizing is CPU-bound: processes, not threads. Each child opens its own store once;
+    # a child that dies takes only its own file down (`ledgerstore.ops.backfill_pool`).
     if store.settings is None:
         raise ValueError("backfill with several jobs needs the store's settings (open it from settings)")
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_open_child_store, initargs=(store.settings,)
-    ) as pool:
-        futures = [pool.submit(_freeze_in_child, ledger) for ledger in ledgers]
-        for future in as_completed(futures):
-            yield future.result()
+
+    def died(ledger: LedgerFile, exc: ProcessDiedError) -> FileOutcome:
+        reason = record_failure(store.engine, ledger.id, exc)
+        return FileOutcome(
+            ledger_file_id=ledger.id, outcome="error", error=reason, error_type=type(exc).__name__
+        )
+
+    yield from run_isolated(
+        ledgers,
+        _freeze_in_child,
+        jobs=jobs,
+        initializer=_open_child_store,
+        settings=store.settings,
+        on_death=died,
+    )
 
 
-#: The store of a backfill child process (set once by the pool initializer, per process).
+#: The store of a backfill child process (set once by the pool initializer, per process), or
+#: why it could not be opened (every file of that child is then a transient error).
 _CHILD: dict[str, Storage] = {}
+_CHILD_ERROR: list[Exception] = []
 
 
 def _open_child_store(settings: Settings) -> None:
-    _CHILD["store"] = OpenedStorage.open(settings)
+    try:
+        _CHILD["store"] = OpenedStorage.open(settings)
+    except Exception as exc:  # a pool whose initializer raises is "broken": report it per file
+        _CHILD_ERROR.append(exc)
 
 
 def _freeze_in_child(ledger: LedgerFile) -> FileOutcome:
+    if "store" not in _CHILD:
+        reason = f"{failure_reason(_CHILD_ERROR[0])} (transient: run backfill again)"
+        return FileOutcome(ledger_file_id=ledger.id, outcome="error", error=reason)
     return _freeze_reporting_transient(_CHILD["store"], ledger)
 
 

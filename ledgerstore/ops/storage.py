@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.db.database import open_database
-from ledgerstore.objectstore import open_object_store
+from ledgerstore.objectstore import RetryPolicy, open_object_store
 from ledgerstore.objectstore.base import ObjectStore
 from ledgerstore.settings import Settings
 
@@ -46,5 +46,14 @@ class OpenedStorage:
     @classmethod
     def open(cls, settings: Settings) -> OpenedStorage:
         engine = open_database(settings)
-        objects = open_object_store(settings.resolved_object_url, home=settings.home)
-        return cls(engine=engine, objects=objects, settings=settings)
+        return cls(engine=engine, objects=open_objects(settings), settings=settings)
+
+
+def open_objects(settings: Settings) -> ObjectStore:
+    """The configured object store, its waits bounded by the settings' timeouts and deadline."""
+    retry = RetryPolicy(
+        connect_timeout=settings.object_connect_timeout,
+        read_timeout=settings.object_read_timeout,
+        deadline=settings.object_retry_deadline,
+    )
+    return open_object_store(settings.resolved_object_url, home=settings.home, retry=retry)

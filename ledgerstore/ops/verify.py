@@ -7,6 +7,10 @@ are streamed and their canonical sha256 compared too, which also catches edits t
 totals. Per ledger file with an issue sidecar: the object exists with the recorded size and
 sha256; with `deep`, the issues the database keeps encode to exactly those bytes too.
 Each discrepancy says what to do; incidents are recorded once per distinct finding.
+
+A store whose interrupted writes leave temporary files (`LeavesPartials`: the local directory)
+is also searched for those older than `PARTIAL_AGE_S`; they are reported (not a discrepancy:
+no stored object is affected) and, with `clean_partials`, removed.
 """
 
 from __future__ import annotations
@@ -28,10 +32,14 @@ from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.issue_repository import stored_issues
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.status import Status
+from ledgerstore.objectstore.base import LeavesPartials, ObjectStore
 from ledgerstore.ops.storage import Storage
 from ledgerstore.summary import RecordSummary, summarize
 
 log = logging.getLogger(__name__)
+
+#: A temporary file this old belongs to a writer that died: no live write takes an hour.
+PARTIAL_AGE_S = 3600.0
 
 _ACTIONS = {
     "artifact_missing": (
@@ -58,7 +66,7 @@ _ACTIONS = {
     ),
     "hot_mismatch": (
         "hot rows were written outside ledgerstore (the artifact is authoritative): find who wrote to"
-        " {partition}; until it is repaired, reports on ledger file {id} are wrong"
+        " {partition}; reads of ledger file {id} are served from its verified artifact from now on"
     ),
 }
 
@@ -90,6 +98,10 @@ class VerifyReport:
     hot_checked: int = 0
     issues_checked: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    #: Temporary files of killed writers older than `PARTIAL_AGE_S` (store-relative paths),
+    #: and those removed (`clean_partials`).
+    partial_files: tuple[str, ...] = ()
+    partials_removed: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -103,6 +115,11 @@ class VerifyReport:
             "issues_checked": self.issues_checked,
             "ok": self.ok,
             "discrepancies": [d.as_dict() for d in self.discrepancies],
+            "partial_files": {
+                "older_than_s": PARTIAL_AGE_S,
+                "found": list(self.partial_files),
+                "removed": list(self.partials_removed),
+            },
         }
 
 
@@ -209,9 +226,12 @@ def verify_store(
     *,
     deep: bool = False,
     on_checked: Callable[[int], None] | None = None,
+    clean_partials: bool = False,
 ) -> VerifyReport:
-    """Check every artifact and every active ledger's hot rows; record each new finding."""
+    """Check every artifact and every active ledger's hot rows; record each new finding.
+    Report stale temporary files (and remove them when `clean_partials`)."""
     report = VerifyReport(deep=deep)
+    report.partial_files, report.partials_removed = check_partials(store.objects, clean=clean_partials)
     with store.engine.connect() as connection:
         frozen = repository.search(connection, missing_artifact=False)
     for ledger in frozen:
@@ -231,6 +251,20 @@ def verify_store(
     _verify_sidecars(store, report)
     _record(store, report.discrepancies)
     return report
+
+
+def check_partials(
+    objects: ObjectStore, *, clean: bool, older_than: float = PARTIAL_AGE_S
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(stale temporary files, those removed) of a store that can leave them; nothing otherwise."""
+    if not isinstance(objects, LeavesPartials):
+        return (), ()
+    found = objects.partial_files(older_than=older_than)
+    if not clean or not found:
+        return found, ()
+    removed = objects.remove_partial_files(older_than=older_than)
+    log.info("removed %d stale temporary files from %s", len(removed), objects.url)
+    return found, removed
 
 
 def _record(store: Storage, discrepancies: list[Discrepancy]) -> None:

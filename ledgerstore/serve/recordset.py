@@ -7,6 +7,7 @@ from operator import attrgetter
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
+from ledgerstore.errors import RecordsIntegrityError
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.summary import SummaryBuilder
 from normalizer.record import RECORD_FIELDS, Record
@@ -26,8 +27,10 @@ class RecordSet:
     `served_sha256` is the checksum of what was actually served (they are equal, or the stream
     raised). A stream that checks its own records against the checksum (`checked_by_source`:
     a verified artifact, records just summarized while being frozen) is not digested a second
-    time; hot rows are. Close it (or use it as a context manager) to release a database
-    connection early.
+    time; hot rows are, and a mismatch raises `RecordsIntegrityError` once the last row has been
+    yielded (after `on_mismatch` records the incident): a consumer that wants no tampered output
+    writes or reports nothing before the iteration ends. Close it (or use it as a context
+    manager) to release a database connection early.
     """
 
     def __init__(
@@ -39,12 +42,14 @@ class RecordSet:
         records_sha256: str,
         on_close: Callable[[], None] | None = None,
         checked_by_source: bool = False,
+        on_mismatch: Callable[[str], None] | None = None,
     ) -> None:
         self.ledger = ledger
         self.tier: Tier = tier
         self.records_sha256 = records_sha256
         self._records = records
         self._on_close = on_close
+        self._on_mismatch = on_mismatch
         self._consumed = False
         self._builder = None if checked_by_source else SummaryBuilder()
         self.served_sha256: str | None = None
@@ -67,8 +72,16 @@ class RecordSet:
                     builder.add(record)
                     yield record
                 self.served_sha256 = builder.summary().records_sha256
+                if self.served_sha256 != self.records_sha256:
+                    self._mismatch()
         finally:
             self.close()
+
+    def _mismatch(self) -> None:
+        detail = f"{self.tier} rows have records sha256 {self.served_sha256}, recorded {self.records_sha256}"
+        if self._on_mismatch is not None:
+            self._on_mismatch(detail)
+        raise RecordsIntegrityError(self.ledger.id, detail)
 
     def to_list(self) -> list[Record]:
         return list(self)

@@ -3,6 +3,10 @@
 - hot: the active ledger's partition, read in a REPEATABLE READ transaction that holds a lock on
   the partition from the first row on, so a concurrent switch cannot drop it mid-read. If the
   ledger stops being active between the status check and the first row, the waterfall restarts.
+  The rows are digested as they stream; a mismatch with the recorded records sha256 (rows
+  altered in the database) is recorded as a `hot_mismatch` incident and raises at the end of
+  the stream. A ledger with such an incident is never served hot again: it falls through to
+  its verified artifact, like a cold read that fails its check falls through to the raw file.
 - cold: the artifact, served only once its bytes match the recorded sha256 (a mismatch is
   recorded as an integrity incident and never served).
 - reprocessed: the raw file normalized again; the missing artifact is written through
@@ -15,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, from_result
@@ -77,7 +81,8 @@ class Retriever:
         for _ in range(_MAX_ATTEMPTS):
             with self._engine.connect() as connection:
                 ledger = repository.get(connection, ledger_file_id)
-            if ledger.status == Status.ACTIVE:
+                distrusted = ledger.status == Status.ACTIVE and _hot_distrusted(connection, ledger.id)
+            if ledger.status == Status.ACTIVE and not distrusted:
                 served = self._hot(ledger)
                 if served is not None:
                     return served
@@ -111,6 +116,7 @@ class Retriever:
             records=_prepend(first, stream),
             records_sha256=current.records_sha256,
             on_close=connection.close,
+            on_mismatch=lambda detail: self._incident(current.id, "hot_mismatch", detail),
         )
 
     def _cold(self, ledger: LedgerFile) -> RecordSet | None:
@@ -194,6 +200,11 @@ class Retriever:
         )
         with self._engine.begin() as connection:
             repository.record_incident(connection, ledger_file_id, kind, detail)
+
+
+def _hot_distrusted(connection: Connection, ledger_file_id: int) -> bool:
+    """True once a read found the ledger's hot rows altered (they are never served again)."""
+    return any(kind == "hot_mismatch" for kind, _ in repository.incidents(connection, ledger_file_id))
 
 
 def _prepend(first: Record | None, rest: Iterator[Record]) -> Iterator[Record]:

@@ -63,6 +63,14 @@ def positive(text: str) -> int:
     return value
 
 
+def count(text: str) -> int:
+    """A whole number of at least 0."""
+    value = _int(text, "a whole number")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must not be negative")
+    return value
+
+
 def port(text: str) -> int:
     """A TCP port, 1–65535."""
     value = _int(text, "a port")

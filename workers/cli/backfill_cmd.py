@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import signal
 import sys
 import time
 from typing import Any
@@ -21,7 +22,7 @@ from ledgerstore.store import LedgerStore
 from workers.app import enqueue_backfill as enqueue_plan
 from workers.app import queue_app
 from workers.cli import arguments as arg
-from workers.cli.context import store_from_env
+from workers.cli.context import settings_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
 from workers.cli.progress import ProgressBar
@@ -61,7 +62,7 @@ def _backfill(args: argparse.Namespace) -> int:
     scope = BackfillScope(
         account=args.account, fiscal_year=args.fiscal_year, since=args.since, limit=args.limit
     )
-    with store_from_env() as store:
+    with LedgerStore.open(settings_from_env().for_batch()) as store:  # long statements, lock waits
         with store.engine.connect() as connection:
             plan = plan_backfill(connection, scope)
         if args.dry_run:
@@ -108,9 +109,16 @@ def _enqueue(store: LedgerStore, plan: BackfillPlan, *, as_json: bool) -> int:
     return ExitCode.OK
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    # Like Ctrl-C: the pool is shut down and its children terminated on the way out; what was
+    # frozen stays frozen and a rerun picks up the rest (exit 130, "interrupted").
+    raise KeyboardInterrupt
+
+
 def _run(store: LedgerStore, plan: BackfillPlan, *, jobs: int, as_json: bool) -> int:
     bar = ProgressBar(len(plan.candidates), label="backfill ")
     started = time.perf_counter()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         report = run_backfill(store, plan, jobs=jobs, on_outcome=lambda _: bar.advance())
     finally:

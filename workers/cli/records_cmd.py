@@ -4,8 +4,11 @@ file's records from whichever tier serves them; the tier is printed on stderr.""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from ledgerstore.errors import LedgerStoreError
@@ -59,8 +62,7 @@ def _write(records: Any, args: argparse.Namespace) -> None:
     if args.out is not None:
         bar = ProgressBar(records.ledger.record_count or 0, label=f"{args.out.name} ")
         try:
-            with args.out.open("wb") as out:
-                write_records(_advancing(records, bar), args.format, out, raw=args.raw)
+            _write_file_verified(_advancing(records, bar), records, args.out, args.format, raw=args.raw)
         finally:
             bar.close()
         return
@@ -80,3 +82,29 @@ def _advancing(records: Iterable[Record], bar: ProgressBar) -> Iterator[Record]:
         yield record
     if bar.done < bar.total:
         bar.advance(bar.total - bar.done)
+
+
+def _write_file_verified(
+    stream: Iterable[Record], records: Any, path: Path, output_format: str, *, raw: bool
+) -> None:
+    """Write to a temporary file beside `path`; rename it over `path` only once every record was
+    served and matched its checksum (a tampered stream raises and leaves `path` untouched).
+
+    A special file (`/dev/stdout`, a FIFO) cannot be renamed over: it is written directly.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("wb") as out:
+            write_records(stream, output_format, out, raw=raw)
+        return
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write_records(stream, output_format, out, raw=raw)
+        if records.served_sha256 != records.records_sha256:
+            raise LedgerStoreError(
+                f"ledger file {records.ledger_file_id}: the records served do not match their checksum"
+            )
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

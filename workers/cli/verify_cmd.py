@@ -6,10 +6,10 @@ import argparse
 import json
 from typing import Any
 
-from ledgerstore.ops.verify import verify_store
+from ledgerstore.ops.verify import VerifyReport, verify_store
 from workers.cli.context import store_from_env
 from workers.cli.logs import configure_logging
-from workers.cli.output import ExitCode
+from workers.cli.output import ExitCode, one_line
 from workers.cli.progress import ProgressBar
 
 
@@ -18,6 +18,11 @@ def register(subparsers: Any) -> None:
         "verify", help="check every artifact and every active ledger's hot rows against the database"
     )
     parser.add_argument("--deep", action="store_true", help="also compare hot rows record by record")
+    parser.add_argument(
+        "--clean-partials",
+        action="store_true",
+        help="remove temporary files that killed writers left in the object store over an hour ago",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=_verify)
 
@@ -28,7 +33,9 @@ def _verify(args: argparse.Namespace) -> int:
         total = len(store.ledgers(missing_artifact=False))
         bar = ProgressBar(total, label="verify ")
         try:
-            report = verify_store(store, deep=args.deep, on_checked=lambda _: bar.advance())
+            report = verify_store(
+                store, deep=args.deep, on_checked=lambda _: bar.advance(), clean_partials=args.clean_partials
+            )
         finally:
             bar.close()
     if args.json:
@@ -42,4 +49,19 @@ def _verify(args: argparse.Namespace) -> int:
         for found in report.discrepancies:
             print(f"  ledger file {found.ledger_file_id}: {found.kind}: {found.detail}")
             print(f"    what to do: {found.action}")
+        _print_partials(report)
     return ExitCode.OK if report.ok else ExitCode.FAILURE
+
+
+def _print_partials(report: VerifyReport) -> None:
+    if not report.partial_files:
+        return
+    if report.partials_removed:
+        print(f"Removed {len(report.partials_removed)} stale temporary files (left by killed writers):")
+    else:
+        print(
+            f"Stale temporary files (left by killed writers over an hour ago): {len(report.partial_files)}"
+            "; `ledgerstore verify --clean-partials` removes them"
+        )
+    for path in report.partials_removed or report.partial_files:
+        print(f"  {one_line(path)}")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ledgerstore.store import LedgerStore
 from workers.cli import arguments as arg
-from workers.cli.context import store_from_env
+from workers.cli.context import settings_from_env
 from workers.cli.logs import configure_logging
 from workers.cli.output import ExitCode
 from workers.names import QUEUES
+from workers.stalled import STALLED_RETRIES
 from workers.tasks import TaskSettings
 from workers.worker import WorkerSettings, run_worker
 
@@ -34,6 +36,13 @@ def register(subparsers: Any) -> None:
         help="requeue running jobs of workers silent this long (default 30)",
     )
     parser.add_argument(
+        "--stalled-retries",
+        type=arg.count,
+        default=STALLED_RETRIES,
+        metavar="N",
+        help=f"run a job whose worker died at most N more times, then fail it (default {STALLED_RETRIES})",
+    )
+    parser.add_argument(
         "--heartbeat",
         type=arg.seconds,
         default=10.0,
@@ -51,8 +60,8 @@ def _worker(args: argparse.Namespace) -> int:
         burst=args.burst,
         metrics_port=args.metrics_port,
         heartbeat_interval_s=args.heartbeat,
-        tasks=TaskSettings(stalled_after_s=args.stalled_after),
+        tasks=TaskSettings(stalled_after_s=args.stalled_after, stalled_retries=args.stalled_retries),
     )
-    with store_from_env() as store:
+    with LedgerStore.open(settings_from_env().for_batch()) as store:  # long statements, lock waits
         run_worker(store, settings)
     return ExitCode.OK
