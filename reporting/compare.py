@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import orjson
 
-from normalizer.record import Record
+from normalizer.record import RECORD_FIELDS, Record
 from reporting.money import ZERO, exact
 from reporting.provenance import Intake, Provenance, Source
 from reporting.selection import AccountFilter, AccountsArg, DateArg, DateRange, account_filter, account_key
@@ -46,21 +46,16 @@ SUMMARY_COLUMNS = tuple(
 )
 
 _Key = tuple[str, str]
+#: Every record field but where it came from (its row) and which upload it belongs to.
+_KEY_FIELDS = tuple(name for name in RECORD_FIELDS if name not in ("ledger_file_id", "row_number"))
 
 
 def record_key(record: Record) -> tuple[Hashable, ...]:
-    """The canonical identity of a record across uploads: every field but row and ledger id."""
-    return (
-        record.posted_on,
-        record.account,
-        record.account_name,
-        record.description,
-        record.reference,
-        record.journal,
-        record.debit,
-        record.credit,
-        record.currency,
-        tuple(sorted(record.attributes.items())),
+    """The canonical identity of a record across uploads: every field but row and ledger id
+    (the fields of `normalizer.record.RECORD_SCHEMA`, attributes as sorted pairs)."""
+    return tuple(
+        tuple(sorted(record.attributes.items())) if name == "attributes" else getattr(record, name)
+        for name in _KEY_FIELDS
     )
 
 
