@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ledgerstore.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,3 +27,15 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """This process's environment without LEDGERSTORE_*, then `settings` as LEDGERSTORE_* variables:
+    what a worker or backfill subprocess needs to reach the test's database and objects."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
+    env.update(
+        LEDGERSTORE_HOME=str(settings.home),
+        LEDGERSTORE_DATABASE_URL=settings.database_url or "",
+        LEDGERSTORE_OBJECT_URL=settings.resolved_object_url,
+    )
+    return env

@@ -12,18 +12,8 @@ from pathlib import Path
 import pytest
 
 from ledgerstore import Settings
-from tests.e2e.cli import ROOT, run_cli
+from tests.e2e.cli import ROOT, run_cli, settings_env
 from tests.workers.ledgers import write_legacy
-
-
-def _env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
-    env.update(
-        LEDGERSTORE_HOME=str(settings.home),
-        LEDGERSTORE_DATABASE_URL=settings.database_url or "",
-        LEDGERSTORE_OBJECT_URL=settings.resolved_object_url,
-    )
-    return env
 
 
 def _stat(pid: int) -> tuple[str, int] | None:
@@ -54,12 +44,12 @@ def _alive(pids: set[int]) -> set[int]:
 @pytest.fixture
 def backfill(settings: Settings, tmp_path: Path) -> subprocess.Popen[bytes]:
     """A `backfill --jobs 2` run over 150 legacy files, once both freezing children are up."""
-    registered = run_cli("register", str(write_legacy(tmp_path / "legacy", 150)), env=_env(settings))
+    registered = run_cli("register", str(write_legacy(tmp_path / "legacy", 150)), env=settings_env(settings))
     assert registered.returncode == 0, registered.stderr
     process = subprocess.Popen(
         [sys.executable, "-m", "workers.cli", "backfill", "--jobs", "2"],
         cwd=ROOT,
-        env=_env(settings),
+        env=settings_env(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, as a shell job has

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import socket
@@ -19,19 +18,9 @@ import sqlalchemy as sa
 
 from ledgerstore import LedgerStore, Settings
 from ledgerstore.db.queue_jobs import queue_depth
-from tests.e2e.cli import ROOT, run_cli
+from tests.e2e.cli import ROOT, run_cli, settings_env
 from tests.workers.ledgers import ledger_csv
 from workers.app import defer_processing, queue_app
-
-
-def _env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
-    env.update(
-        LEDGERSTORE_HOME=str(settings.home),
-        LEDGERSTORE_DATABASE_URL=settings.database_url or "",
-        LEDGERSTORE_OBJECT_URL=settings.resolved_object_url,
-    )
-    return env
 
 
 class Worker:
@@ -43,7 +32,7 @@ class Worker:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "workers.cli", "worker", *args],
                 cwd=ROOT,
-                env=_env(settings),
+                env=settings_env(settings),
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )
@@ -148,11 +137,18 @@ def test_ingest_queue_then_a_worker_with_metrics_and_graceful_stop(
     path = tmp_path / "gl.csv"
     path.write_bytes(ledger_csv(1))
     queued = run_cli(
-        "ingest", str(path), "--account", "ACME", "--fiscal-year", "2025", "--queue", env=_env(settings)
+        "ingest",
+        str(path),
+        "--account",
+        "ACME",
+        "--fiscal-year",
+        "2025",
+        "--queue",
+        env=settings_env(settings),
     )
     assert queued.returncode == 0, queued.stderr
     assert queued.stdout.startswith("queued ledger file 1: ACME 2025 #1 (job ")
-    status = json.loads(run_cli("status", "--json", env=_env(settings)).stdout)
+    status = json.loads(run_cli("status", "--json", env=settings_env(settings)).stdout)
     assert status["queue"]["todo"] == 1
     assert status["ledger_files"]["by_status"]["pending"] == 1
 
@@ -177,7 +173,7 @@ def test_ingest_queue_then_a_worker_with_metrics_and_graceful_stop(
     finally:
         log = worker.stop()
     assert worker.process.returncode == 0, log[-2000:]
-    status = json.loads(run_cli("status", "--json", env=_env(settings)).stdout)
+    status = json.loads(run_cli("status", "--json", env=settings_env(settings)).stdout)
     assert status["ledger_files"]["by_status"]["active"] == 1
     # Periodic jobs (stalled-job recovery, backfill sweep) come and go; nothing was left running.
     assert status["queue"]["succeeded"] >= 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,19 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from ledgerstore import LedgerStore, Settings
-from tests.e2e.cli import ROOT
+from tests.e2e.cli import ROOT, settings_env
 from tests.workers.ledgers import ledger_csv
 from workers.app import defer_processing, queue_app
-
-
-def _env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
-    env.update(
-        LEDGERSTORE_HOME=str(settings.home),
-        LEDGERSTORE_DATABASE_URL=settings.database_url or "",
-        LEDGERSTORE_OBJECT_URL=settings.resolved_object_url,
-    )
-    return env
 
 
 def _job_status(store: LedgerStore, ledger_file_id: int) -> str | None:
@@ -50,7 +39,7 @@ def test_sigterm_mid_job_lets_the_job_finish_and_exits_0(settings: Settings, tmp
             worker = subprocess.Popen(
                 [sys.executable, "-m", "workers.cli", "worker"],
                 cwd=ROOT,
-                env=_env(settings),
+                env=settings_env(settings),
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )
