@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from workers.cli.output import ExitCode, one_line
 
@@ -114,3 +114,29 @@ def _int(text: str, what: str) -> int:
         return int(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+
+
+def add_normalize_options(parser: argparse.ArgumentParser, *, accept_issues: bool) -> None:
+    """`--profile`, `--encoding`, `--sheet` (and, for commands that store, `--accept-issues`):
+    how a file is read, the same for `ingest`, `reprocess` and `normalize`."""
+    parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
+    parser.add_argument("--encoding", help="text encoding, overriding detection (e.g. cp1252)")
+    parser.add_argument("--sheet", help="workbook sheet, by name or 1-based number")
+    if accept_issues:
+        parser.add_argument(
+            "--accept-issues",
+            action="store_true",
+            default=None,
+            help="accept rows that could not become records (error-level issues) instead of rejecting"
+            " the upload (default: LEDGERSTORE_ACCEPT_ISSUES)",
+        )
+
+
+def normalize_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options `add_normalize_options` declared, as keyword arguments for the store."""
+    return {
+        "profile": args.profile,
+        "encoding": args.encoding,
+        "sheet": args.sheet,
+        "accept_issues": args.accept_issues,
+    }

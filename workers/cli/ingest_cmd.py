@@ -28,10 +28,7 @@ def register(subparsers: Any) -> None:
         "--fiscal-year", type=arg.fiscal_year, required=True, help="the fiscal year it covers"
     )
     parser.add_argument("--name", help="file name to record (default: the file's own name)")
-    parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
-    parser.add_argument("--encoding", help="text encoding, overriding detection")
-    parser.add_argument("--sheet", help="workbook sheet by name")
-    add_accept_issues(parser)
+    arg.add_normalize_options(parser, accept_issues=True)
     parser.add_argument("--json", action="store_true", help="print the ledger file and its issues as JSON")
     parser.add_argument(
         "--queue", action="store_true", help="queue processing for a worker instead of processing now"
@@ -45,10 +42,7 @@ def _upload_options(args: argparse.Namespace) -> dict[str, Any]:
         "account": args.account,
         "fiscal_year": args.fiscal_year,
         "name": args.name,
-        "profile": args.profile,
-        "encoding": args.encoding,
-        "sheet": args.sheet,
-        "accept_issues": args.accept_issues,
+        **arg.normalize_options(args),
     }
 
 
@@ -66,17 +60,6 @@ def stage_bar(name: str, size: int) -> Iterator[Callable[[str], None]]:
         yield lambda _stage: bar.advance()
     finally:
         bar.close()
-
-
-def add_accept_issues(parser: argparse.ArgumentParser) -> None:
-    """`--accept-issues` (default: the LEDGERSTORE_ACCEPT_ISSUES setting), shared with `reprocess`."""
-    parser.add_argument(
-        "--accept-issues",
-        action="store_true",
-        default=None,
-        help="accept rows that could not become records (error-level issues) instead of rejecting"
-        " the upload (default: LEDGERSTORE_ACCEPT_ISSUES)",
-    )
 
 
 def _ingest(args: argparse.Namespace) -> int:

@@ -30,9 +30,7 @@ def register(subparsers: Any) -> None:
         "normalize", help="normalize a ledger file to canonical records on stdout"
     )
     parser.add_argument("file", type=arg.input_file, help="the ledger export (CSV, Excel, fixed-width text)")
-    parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
-    parser.add_argument("--encoding", help="text encoding, overriding detection (e.g. cp1252)")
-    parser.add_argument("--sheet", help="workbook sheet, by name or 1-based number")
+    arg.add_normalize_options(parser, accept_issues=False)
     parser.add_argument(
         "--fiscal-year", type=arg.fiscal_year, help="report records outside this year; year of short dates"
     )

@@ -14,7 +14,7 @@ from ledgerstore.lifecycle.reprocess import check_reprocess
 from workers.app import defer_reprocess, queue_app
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
-from workers.cli.ingest_cmd import add_accept_issues, report_outcome, stage_bar
+from workers.cli.ingest_cmd import report_outcome, stage_bar
 from workers.cli.output import ExitCode
 
 
@@ -23,29 +23,17 @@ def register(subparsers: Any) -> None:
         "reprocess", help="correct a failed or rejected upload with new options, in place"
     )
     parser.add_argument("ledger_file_id", type=arg.ledger_id, help="the failed or rejected ledger file")
-    parser.add_argument("--profile", help="a shipped profile's name or a profile file (TOML/JSON)")
-    parser.add_argument("--encoding", help="text encoding, overriding detection")
-    parser.add_argument("--sheet", help="workbook sheet by name")
-    add_accept_issues(parser)
+    arg.add_normalize_options(parser, accept_issues=True)
     parser.add_argument("--json", action="store_true", help="print the ledger file and its issues as JSON")
     parser.add_argument("--queue", action="store_true", help="queue the reprocess for a worker")
     parser.set_defaults(handler=_reprocess)
-
-
-def _options(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "profile": args.profile,
-        "encoding": args.encoding,
-        "sheet": args.sheet,
-        "accept_issues": args.accept_issues,
-    }
 
 
 def _reprocess(args: argparse.Namespace) -> int:
     with store_from_env() as store:
         if args.queue:
             ledger = store.ledger(args.ledger_file_id)
-            changes = store.correction(ledger.id, **_options(args))
+            changes = store.correction(ledger.id, **arg.normalize_options(args))
             check_reprocess(ledger, changes)  # refuse now, not in a worker later
             with store.engine.begin() as connection:
                 job = defer_reprocess(queue_app(store.engine.url), connection, ledger, changes.to_json())
@@ -56,5 +44,5 @@ def _reprocess(args: argparse.Namespace) -> int:
             return ExitCode.OK
         ledger = store.ledger(args.ledger_file_id)
         with stage_bar(ledger.original_name, ledger.raw_size) as on_stage:
-            result = store.reprocess(ledger.id, **_options(args), on_stage=on_stage)
+            result = store.reprocess(ledger.id, **arg.normalize_options(args), on_stage=on_stage)
     return report_outcome(result, "reprocessed", as_json=args.json)
