@@ -3,7 +3,8 @@
 Idempotent and safe to rerun after a crash at any point:
 - normalizing writes nothing;
 - the artifact is write-once and an identical one left by a crashed attempt is adopted
-  (`ensure_artifact`), and it is recorded before any hot row is touched;
+  (`ensure_artifact`), and it is recorded before the new hot rows are switched in (they are
+  staged meanwhile, invisible until the switch commits: the two overlap);
 - the active switch is one transaction (see `ledgerstore.lifecycle.switch`).
 
 No silent loss: a row that could not become a record is an error-level issue, and an upload with
@@ -70,11 +71,14 @@ def process_ledger(
     issues = issues_of(result)
     if issues.blocking and not NormalizeOptions.from_json(ledger.normalize_options).accept_issues:
         return _reject(engine, ledger, issues)
-    with engine.begin() as connection:
-        ensure_artifact(connection, objects, ledger, normalized(records, issues), codecs=codecs)
-        _clear_failure(connection, ledger_file_id)
-    stage("frozen")
-    ledger = activate(engine, objects, ledger_file_id, records, codecs=codecs)
+
+    def freeze() -> None:
+        with engine.begin() as connection:
+            ensure_artifact(connection, objects, ledger, normalized(records, issues), codecs=codecs)
+            _clear_failure(connection, ledger_file_id)
+        stage("frozen")
+
+    ledger = activate(engine, objects, ledger_file_id, records, codecs=codecs, freeze=freeze)
     stage("switched")
     log.info(
         "processed ledger file %s: %s",

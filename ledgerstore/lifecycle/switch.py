@@ -12,7 +12,8 @@ A crash anywhere rolls everything back: the previous active ledger stays intact.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -20,6 +21,7 @@ from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, from_hot
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.hot.partitions import (
+    StagedPartition,
     attach_partition,
     discard_staged,
     drop_partition,
@@ -41,13 +43,19 @@ def activate(
     records: Iterable[Record],
     *,
     codecs: CodecRegistry = DEFAULT_CODECS,
+    freeze: Callable[[], None] | None = None,
 ) -> LedgerFile:
     """Switch the ledger in (or supersede it, if a newer upload is active). Returns its new state.
 
-    The ledger must already be frozen (its artifact recorded); `records` are its records.
+    The ledger must be frozen (its artifact recorded) before the switch: either already, or by
+    `freeze`, which then runs in a thread (its own connection and transaction) while the new rows
+    are staged, and must have committed before the switch goes on. Staged rows are invisible to
+    everyone until the switch commits, so overlapping them with the artifact's writing keeps the
+    order that matters: nothing is switched in before its artifact is recorded. If `freeze`
+    fails, the staged rows are rolled back with the transaction.
     """
     with engine.begin() as connection:
-        staged = stage_partition(connection, ledger_file_id, records)
+        staged = _stage(connection, ledger_file_id, records, freeze)
         lock_hot_ddl(connection)  # from here on, one switch at a time (the short DDL tail only)
         ledger = repository.get(connection, ledger_file_id, for_update=True)
         _check_loaded(ledger, staged.summary)
@@ -64,6 +72,18 @@ def activate(
             attach_partition(connection, staged)
             repository.set_status(connection, ledger_file_id, Status.ACTIVE)
         return repository.get(connection, ledger_file_id)
+
+
+def _stage(
+    connection: Connection, ledger_file_id: int, records: Iterable[Record], freeze: Callable[[], None] | None
+) -> StagedPartition:
+    if freeze is None:
+        return stage_partition(connection, ledger_file_id, records)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="freeze") as pool:
+        frozen = pool.submit(freeze)
+        staged = stage_partition(connection, ledger_file_id, records)
+        frozen.result()  # a failed freeze raises here and the transaction rolls the staging back
+    return staged
 
 
 def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:

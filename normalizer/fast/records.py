@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -79,7 +80,7 @@ def _max_significant_scale(units: pa.Array, scale: int) -> int:
 class ColumnRecords(Sequence[Record]):
     """Records held as columns; see the module docstring. Immutable."""
 
-    __slots__ = ("_cache", "_columns", "_digest", "_ledger_file_id", "credit", "debit")
+    __slots__ = ("_cache", "_columns", "_digest", "_ledger_file_id", "_lock", "credit", "debit")
 
     def __init__(
         self,
@@ -96,9 +97,21 @@ class ColumnRecords(Sequence[Record]):
         self.debit = debit
         self.credit = credit
         self._cache: dict[str, pa.Array] = {}
+        # The artifact and the hot COPY may encode the same records in two threads at once: the
+        # derived columns they share are built once, under this lock.
+        self._lock = threading.Lock()
         self._digest: tuple[str, int, Decimal, Decimal] | None = None
 
     # -- Sequence -------------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A lock does not pickle (records come back from the reader child process): a new one.
+        return {name: getattr(self, name) for name in self.__slots__ if name != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return int(self._columns.num_rows)
@@ -149,14 +162,16 @@ class ColumnRecords(Sequence[Record]):
         twin = ColumnRecords(
             ledger_file_id=ledger_file_id, columns=self._columns, debit=self.debit, credit=self.credit
         )
-        twin._cache.update(self._cache)
+        twin._cache = self._cache  # ledger-independent columns, computed once for every owner
+        twin._lock = self._lock
         return twin
 
     def _text(self, name: str) -> pa.Array:
-        if name not in self._cache:
-            amounts = self.debit if name == "debit" else self.credit
-            self._cache[name] = amounts.canonical_text()
-        return self._cache[name]
+        with self._lock:
+            if name not in self._cache:
+                amounts = self.debit if name == "debit" else self.credit
+                self._cache[name] = amounts.canonical_text()
+            return self._cache[name]
 
     def _attribute_names(self) -> list[str]:
         return list(self._columns.column_names[8:])
@@ -247,12 +262,19 @@ class ColumnRecords(Sequence[Record]):
             '","currency":',
             _json_string(table.column("currency")),
             ',"attributes":',
-            self._attributes_json(table),
+            self._attributes_json().slice(start, count),
             "}\n",
         ]
         return pc.binary_join_element_wise(*[combined(p) for p in parts], "")
 
-    def _attributes_json(self, table: pa.Table) -> pa.Array:
+    def _attributes_json(self) -> pa.Array:
+        """Every record's attributes as canonical JSON, built once (the artifact and COPY share it)."""
+        with self._lock:
+            if "attributes" not in self._cache:
+                self._cache["attributes"] = self._build_attributes_json(self._columns)
+            return self._cache["attributes"]
+
+    def _build_attributes_json(self, table: pa.Table) -> pa.Array:
         names = self._attribute_names()
         # orjson's OPT_SORT_KEYS orders keys by their UTF-8 bytes.
         fragments = []
@@ -279,7 +301,7 @@ class ColumnRecords(Sequence[Record]):
             self._text("debit").slice(start, count),
             self._text("credit").slice(start, count),
             table.column("currency"),
-            self._attributes_json(table),
+            self._attributes_json().slice(start, count),
         )
 
 

@@ -63,3 +63,33 @@ def test_rerun_after_a_crash_converges(
         assert len(records.to_list()) == 6
     with store.records(old.id) as records:
         assert records.tier == "cold"
+
+
+def test_a_failed_freeze_rolls_back_the_rows_staged_beside_it(
+    store: LedgerStore, ledger_fixture: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The artifact is written in a thread while the hot rows are staged: if writing it fails,
+    the staged rows go with the switch's transaction, nothing is switched, and a retry completes."""
+    import ledgerstore.lifecycle.process as process
+
+    old = store.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025).ledger
+    real = process.ensure_artifact
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise OSError("object store unavailable")
+
+    monkeypatch.setattr(process, "ensure_artifact", unavailable)
+    with pytest.raises(OSError, match="unavailable"):
+        store.ingest(ledger_fixture / "acme-2025-v2.csv", account="ACME", fiscal_year=2025)
+    with store.engine.connect() as connection:
+        tables = connection.execute(
+            sa.text("SELECT relname FROM pg_class WHERE relname LIKE 'hot_stage_%' AND relkind = 'r'")
+        ).all()
+        statuses = connection.execute(sa.text("SELECT id, status FROM ledger_files ORDER BY id")).all()
+    assert tables == []
+    assert statuses == [(old.id, "active"), (old.id + 1, "pending")]
+
+    monkeypatch.setattr(process, "ensure_artifact", real)
+    new = store.ingest(ledger_fixture / "acme-2025-v2.csv", account="ACME", fiscal_year=2025).ledger
+    assert new.status == "active"
+    assert store.ledger(old.id).status == "superseded"
