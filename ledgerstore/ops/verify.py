@@ -25,9 +25,10 @@ from sqlalchemy.engine import Connection
 
 from ledgerstore.artifacts.io import inspect_artifact
 from ledgerstore.artifacts.sidecar import encode_sidecar
-from ledgerstore.db.schema import hot_partition_name
-from ledgerstore.errors import ArtifactFormatError, ObjectNotFoundError
-from ledgerstore.hot.partitions import partition_exists, partition_totals, stream_partition
+from ledgerstore.db.schema import hot_partition_name, shared_slot, shared_slot_name
+from ledgerstore.errors import ArtifactFormatError, ObjectNotFoundError, PartitionGoneError
+from ledgerstore.hot.partitions import own_partition_exists
+from ledgerstore.hot.slots import hot_totals, stream_hot
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.issue_repository import stored_issues
 from ledgerstore.ledgers.model import LedgerFile
@@ -66,7 +67,8 @@ _ACTIONS = {
     ),
     "hot_mismatch": (
         "hot rows were written outside ledgerstore (the artifact is authoritative): find who wrote to"
-        " {partition}; reads of ledger file {id} are served from its verified artifact from now on"
+        " {partition} (rows with ledger_file_id = {id}); reads of ledger file {id} are served from its"
+        " verified artifact from now on"
     ),
 }
 
@@ -123,8 +125,8 @@ class VerifyReport:
         }
 
 
-def _found(ledger: LedgerFile, kind: str, detail: str) -> Discrepancy:
-    action = _ACTIONS[kind].format(id=ledger.id, partition=hot_partition_name(ledger.id))
+def _found(ledger: LedgerFile, kind: str, detail: str, *, partition: str = "") -> Discrepancy:
+    action = _ACTIONS[kind].format(id=ledger.id, partition=partition or hot_partition_name(ledger.id))
     return Discrepancy(ledger_file_id=ledger.id, kind=kind, detail=detail, action=action)
 
 
@@ -204,21 +206,49 @@ def _verify_sidecars(store: Storage, report: VerifyReport) -> None:
 
 
 def check_hot(connection: Connection, ledger: LedgerFile, *, deep: bool) -> Discrepancy | None:
-    """Compare an active ledger's hot rows with its recorded summary (and sha256 when `deep`)."""
+    """Compare an active ledger's hot rows with its recorded summary (and sha256 when `deep`).
+
+    Run it in a REPEATABLE READ transaction that read `ledger` (one snapshot for its status and
+    its rows); a ledger superseded meanwhile raises `PartitionGoneError` for the caller to skip.
+    """
     recorded = ledger.summary
     assert recorded is not None
-    if not partition_exists(connection, ledger.id):
-        return _found(ledger, "hot_mismatch", f"{hot_partition_name(ledger.id)} does not exist")
-    count, debit, credit = partition_totals(connection, ledger.id)
+    own = own_partition_exists(connection, ledger.id)
+    partition = hot_partition_name(ledger.id) if own else shared_slot_name(shared_slot(ledger.id))
+    totals = hot_totals(connection, ledger.id)
+    if totals is None:
+        return _found(ledger, "hot_mismatch", f"{partition} does not exist", partition=partition)
+    count, debit, credit = totals
     actual = RecordSummary(
         count=count, debit_total=debit, credit_total=credit, records_sha256=recorded.records_sha256
     )
     if deep and actual == recorded:
-        actual = summarize(stream_partition(connection, ledger.id))
+        actual = summarize(stream_hot(connection, ledger.id, expected=recorded.count))
     differences = _summary_differences(recorded, actual)
     if differences:
-        return _found(ledger, "hot_mismatch", "hot rows have " + ", ".join(differences))
+        detail = "hot rows have " + ", ".join(differences)
+        return _found(ledger, "hot_mismatch", detail, partition=partition)
     return None
+
+
+def _verify_hot(store: Storage, report: VerifyReport) -> None:
+    """Check each active ledger in a transaction of its own: locks and snapshots stay bounded
+    whatever the number of ledgers, and a ledger superseded meanwhile is skipped."""
+    with store.engine.connect() as connection:
+        ids = [ledger.id for ledger in repository.search(connection, status=Status.ACTIVE)]
+    with store.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        for ledger_file_id in ids:
+            try:
+                with connection.begin():
+                    ledger = repository.get(connection, ledger_file_id)
+                    if ledger.status != Status.ACTIVE:
+                        continue  # superseded since the list was read
+                    found = check_hot(connection, ledger, deep=report.deep)
+            except PartitionGoneError:
+                continue  # its own partition was dropped by a switch after this snapshot
+            report.hot_checked += 1
+            if found is not None:
+                report.discrepancies.append(found)
 
 
 def verify_store(
@@ -241,13 +271,7 @@ def verify_store(
             report.discrepancies.append(found)
         if on_checked is not None:
             on_checked(ledger.id)
-    with store.engine.connect() as connection:
-        for ledger in repository.search(connection, status=Status.ACTIVE):
-            report.hot_checked += 1
-            found = check_hot(connection, ledger, deep=deep)
-            connection.rollback()  # release the partition lock a deep read takes
-            if found is not None:
-                report.discrepancies.append(found)
+    _verify_hot(store, report)
     _verify_sidecars(store, report)
     _record(store, report.discrepancies)
     return report
