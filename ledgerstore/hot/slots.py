@@ -36,7 +36,8 @@ from ledgerstore.summary import RecordSummary
 from normalizer.record import Record
 
 #: A ledger with at least this many records gets a partition of its own: replacing it is then a
-#: DROP (constant time, no dead tuples) rather than a DELETE of its rows.
+#: DROP (constant time, no dead tuples) rather than a DELETE of its rows. The default of
+#: `Settings.hot_own_partition_rows`; below it a ledger's DELETE is small and its switch DDL-free.
 OWN_PARTITION_ROWS = 20_000
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, normalized
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
+from ledgerstore.hot.slots import OWN_PARTITION_ROWS
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.issue_repository import record_issues
 from ledgerstore.ledgers.issues import IssueSet, issues_of
@@ -46,6 +47,7 @@ def process_ledger(
     *,
     codecs: CodecRegistry = DEFAULT_CODECS,
     on_stage: OnStage | None = None,
+    own_partition_rows: int = OWN_PARTITION_ROWS,
 ) -> LedgerFile:
     """Normalize, freeze and switch in one uploaded ledger file. Idempotent; safe to retry.
 
@@ -74,7 +76,9 @@ def process_ledger(
         ensure_artifact(connection, objects, ledger, normalized(records, issues), codecs=codecs)
         _clear_failure(connection, ledger_file_id)
     stage("frozen")
-    ledger = activate(engine, objects, ledger_file_id, records, codecs=codecs)
+    ledger = activate(
+        engine, objects, ledger_file_id, records, codecs=codecs, own_partition_rows=own_partition_rows
+    )
     stage("switched")
     log.info(
         "processed ledger file %s: %s",

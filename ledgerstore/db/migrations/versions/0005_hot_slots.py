@@ -17,6 +17,7 @@ partition: a database with more than a few thousand active ledgers needs
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -66,7 +67,7 @@ def _checks() -> list[sa.CheckConstraint]:
     ]
 
 
-def _sql(statement: str) -> sa.CursorResult[object]:
+def _sql(statement: str) -> sa.CursorResult[Any]:
     return op.get_bind().exec_driver_sql(statement)
 
 
