@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing as mp
+import os
 import statistics
 import tempfile
 import time
@@ -187,34 +188,29 @@ def _seed(store: Any, have: int, want: int) -> int:
 def _measure(
     store: Any, home: Path, files: dict[str, list[Path]], size: int, args: argparse.Namespace
 ) -> None:
-    small = _switches(store, files["small"], f"BENCH-S-{size}")
-    print(
-        f"switch 50 rows: p50 {_ms(_pct(small, 50))} p95 {_ms(_pct(small, 95))} (n={len(small)})", flush=True
-    )
-    large = _switches(store, files["large"], f"BENCH-L-{size}")
-    print(
-        f"switch {args.large_rows:,} rows: p50 {_ms(_pct(large, 50))} p95 {_ms(_pct(large, 95))} (n={len(large)})",
-        flush=True,
-    )
+    for label, kind in (("50", "small"), (f"{args.large_rows:,}", "large")):
+        times = _switches(store, files[kind], f"BENCH-{kind}-{size}")
+        p50, p95 = _ms(_pct(times, 50)), _ms(_pct(times, 95))
+        print(f"switch {label} rows: p50 {p50} p95 {p95} (n={len(times)})", flush=True)
     print(f"small hot read: p50 {_ms(_hot_read(store))}", flush=True)
     _maintenance(store)
     _catalog(store)
-    for workers in (1, args.workers):
-        rate = _throughput(store, home, files["pairs"], size, workers, args.per_worker)
-        print(f"switch throughput, {workers} process(es): {rate:.1f} switches/s", flush=True)
+    one, many = (
+        _throughput(store, home, files["pairs"], size, w, args.per_worker) for w in (1, args.workers)
+    )
+    print(f"throughput ratio {args.workers} : 1 processes = {many / one:.2f}x", flush=True)
 
 
 def _switches(store: Any, paths: list[Path], account: str) -> list[float]:
     """Ingest the files in turn into one account; the switch time of each replacement."""
     timings: list[float] = []
+    marks: dict[str, float] = {}
+
+    def mark(stage: str) -> None:
+        marks[stage] = time.perf_counter()
+
     for i, path in enumerate(paths):
-        marks: dict[str, float] = {}
-        store.ingest(
-            path,
-            account=account,
-            fiscal_year=2025,
-            on_stage=lambda s: marks.__setitem__(s, time.perf_counter()),
-        )
+        store.ingest(path, account=account, fiscal_year=2025, on_stage=mark)
         if i:  # the first one replaces nothing
             timings.append(marks["switched"] - marks["frozen"])
     return timings
@@ -305,8 +301,16 @@ def _throughput(store: Any, home: Path, pairs: list[Path], size: int, workers: i
     spans = [results.get(timeout=1800) for _ in processes]
     for process in processes:
         process.join()
-    switched = sum(n for n, _, _ in spans)
-    return switched / (max(end for _, _, end in spans) - min(start for _, start, _ in spans))
+    switched = sum(span[0] for span in spans)
+    client = sum(span[3] for span in spans) / switched
+    server = sum(span[4] for span in spans) / switched
+    rate = switched / (max(span[2] for span in spans) - min(span[1] for span in spans))
+    print(
+        f"switch throughput, {workers} process(es): {rate:.1f} switches/s"
+        f" (CPU per switch: client {_ms(client)}, server backend {_ms(server)})",
+        flush=True,
+    )
+    return float(rate)
 
 
 def _switch_worker(home: str, url: str, prefix: str, paths: list[Path], barrier: Any, results: Any) -> None:
@@ -325,12 +329,21 @@ def _switch_worker(home: str, url: str, prefix: str, paths: list[Path], barrier:
         with store.engine.begin() as connection:
             ensure_artifact(connection, store.objects, ledger, normalized(result.records, issues_of(result)))
         prepared.append((ledger.id, result.records))
+    with store.engine.connect() as connection:  # the pooled connection the switches reuse
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
     barrier.wait()
-    started = time.time()
+    started, cpu, server = time.time(), time.process_time(), _cpu_of(backend)
     for ledger_file_id, records in prepared:
         assert activate(store.engine, store.objects, ledger_file_id, records).status == "active"
-    results.put((len(prepared), started, time.time()))
+    ended = time.time()
+    results.put((len(prepared), started, ended, time.process_time() - cpu, _cpu_of(backend) - server))
     store.close()
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a local process has used (the embedded server's backend)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _pct(values: list[float], pct: int) -> float:
