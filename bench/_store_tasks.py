@@ -149,8 +149,8 @@ def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
     import sqlalchemy as sa
 
     from ledgerstore.db.schema import hot_partition_name
-    from ledgerstore.hot import slots
     from ledgerstore.lifecycle import process as processing
+    from ledgerstore.lifecycle import switch
 
     store = _store(home)
     data = Path(path).read_bytes()
@@ -158,7 +158,7 @@ def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
     gone: list[float] = []
     started: list[float] = []
     vacuumed: list[str] = []  # what autovacuum was doing when each DROP began
-    drop_partition, activate = slots.drop_partition, processing.activate
+    drop_partition, activate = switch.drop_partition, processing.activate
 
     def timed_drop(connection: Any, ledger_file_id: int) -> None:
         vacuumed.append(connection.execute(sa.text(_AUTOVACUUM)).scalar() or "")
@@ -173,7 +173,7 @@ def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
             gone.append(time.perf_counter() - started[-1])
         return ledger
 
-    slots.drop_partition = timed_drop  # type: ignore[assignment]
+    switch.drop_partition = timed_drop  # type: ignore[assignment]
     processing.activate = timed_activate  # type: ignore[assignment]
 
     def run() -> object:

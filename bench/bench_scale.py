@@ -73,6 +73,13 @@ def main() -> None:
                 _measure(store, home, files, size, args)
         finally:
             store.close()
+            stop_embedded(home / "pgdata")
+
+
+def stop_embedded(pgdata: Path) -> None:
+    from ledgerstore.db.embedded import stop_embedded as stop
+
+    stop(pgdata)
 
 
 def _open(home: Path, database_url: str | None = None) -> Any:
@@ -298,6 +305,7 @@ def _throughput(store: Any, home: Path, pairs: list[Path], size: int, workers: i
     ]
     for process in processes:
         process.start()
+    waits = _sample_waits(store, results, len(processes))
     spans = [results.get(timeout=1800) for _ in processes]
     for process in processes:
         process.join()
@@ -310,7 +318,29 @@ def _throughput(store: Any, home: Path, pairs: list[Path], size: int, workers: i
         f" (CPU per switch: client {_ms(client)}, server backend {_ms(server)})",
         flush=True,
     )
+    print(f"  what the busy backends were doing (share of samples): {waits}", flush=True)
     return float(rate)
+
+
+def _sample_waits(store: Any, results: Any, expected: int) -> str:
+    """Sample the server's busy client backends until every worker has reported (results are
+    left in the queue): what a switch waits on (CPU, a lock, WAL flush...)."""
+    import collections
+
+    import sqlalchemy as sa
+
+    query = sa.text(
+        "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity"
+        " WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()"
+    )
+    tally: collections.Counter[str] = collections.Counter()
+    with store.engine.connect() as connection:
+        while results.qsize() < expected:
+            tally.update(connection.execute(query).scalars())
+            connection.rollback()
+            time.sleep(0.002)
+    total = sum(tally.values()) or 1
+    return ", ".join(f"{name} {n / total:.0%}" for name, n in tally.most_common(5))
 
 
 def _switch_worker(home: str, url: str, prefix: str, paths: list[Path], barrier: Any, results: Any) -> None:

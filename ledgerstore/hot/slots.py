@@ -26,7 +26,6 @@ from ledgerstore.db.schema import hot_partition_name, shared_slot, shared_slot_n
 from ledgerstore.errors import PartitionGoneError, wrap_exceptions
 from ledgerstore.hot.copy import COLUMNS, copy_records
 from ledgerstore.hot.partitions import (
-    drop_partition,
     own_partition_exists,
     raw_driver,
     stream_query,
@@ -129,17 +128,10 @@ def hot_totals(connection: Connection, ledger_file_id: int) -> tuple[int, Decima
 
 
 @wrap_exceptions("removing hot rows")
-def remove_hot_rows(connection: Connection, ledger_file_id: int) -> None:
-    """Remove the ledger's hot rows: drop its own partition (call `lock_hot_ddl` first) or delete
-    its rows from its shared slot."""
-    if own_partition_exists(connection, ledger_file_id):
-        drop_partition(connection, ledger_file_id)
-        return
+def delete_from_slot(connection: Connection, ledger_file_id: int) -> None:
+    """Delete a small ledger's rows from its shared slot (a no-op if the slot does not exist)."""
     slot = shared_slot(ledger_file_id)
     if slot_exists(connection, slot):
-        raw_driver(connection).execute(
-            sql.SQL("DELETE FROM {} WHERE ledger_file_id = %s").format(
-                sql.Identifier(shared_slot_name(slot))
-            ),
-            (ledger_file_id,),
-        )
+        table = sql.Identifier(shared_slot_name(slot))
+        delete = sql.SQL("DELETE FROM {} WHERE ledger_file_id = %s").format(table)
+        raw_driver(connection).execute(delete, (ledger_file_id,))

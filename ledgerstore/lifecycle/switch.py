@@ -1,7 +1,7 @@
 """The active switch: one transaction that makes a processed upload the active ledger.
 
-In one transaction: lock the ledger's row and the current active ledger's row (switches of the
-same account and fiscal year queue here; others do not meet), then either
+In one transaction: lock the ledger's row, then the current active ledger's row (switches of
+the same account and fiscal year queue there; others do not meet), then either
 - if a newer upload is already active (this one finished late), mark this one superseded: an
   older upload never demotes a newer one; or
 - load the new hot rows, freeze the previous active ledger from its hot rows first if it has no
@@ -26,6 +26,7 @@ from ledgerstore.db.schema import shared_slot
 from ledgerstore.hot.partitions import (
     attach_partition,
     discard_staged,
+    drop_partition,
     lock_hot_ddl,
     own_partition_exists,
     stage_partition,
@@ -34,7 +35,7 @@ from ledgerstore.hot.slots import (
     OWN_PARTITION_ROWS,
     copy_into_slot,
     create_slot,
-    remove_hot_rows,
+    delete_from_slot,
     slot_exists,
 )
 from ledgerstore.ledgers import repository
@@ -59,77 +60,74 @@ def activate(
     The ledger must already be frozen (its artifact recorded); `records` are its records. One
     with at least `own_partition_rows` records gets a partition of its own.
     """
-    with engine.connect() as connection:
-        planned = repository.get(connection, ledger_file_id)
-    if planned.summary is None:
-        raise RuntimeError(f"ledger file {ledger_file_id} must be frozen before it is activated")
-    if planned.status.processed:
-        return planned
-    if planned.summary.count >= own_partition_rows:
-        return _activate_own(engine, objects, ledger_file_id, records, codecs)
-    return _activate_shared(engine, objects, ledger_file_id, records, codecs)
+    with engine.begin() as connection:
+        # Locked first: a concurrent attempt of the same ledger waits here, then finds it done.
+        ledger = repository.get(connection, ledger_file_id, for_update=True)
+        if ledger.summary is None:
+            raise RuntimeError(f"ledger file {ledger_file_id} must be frozen before it is activated")
+        if ledger.status.processed:  # a concurrent attempt finished first
+            return ledger
+        if ledger.summary.count >= own_partition_rows:
+            _activate_own(connection, objects, ledger, records, codecs)
+        else:
+            _activate_shared(connection, objects, ledger, records, codecs)
+        return repository.get(connection, ledger_file_id)
 
 
 def _activate_shared(
-    engine: Engine,
+    connection: Connection,
     objects: ObjectStore,
-    ledger_file_id: int,
+    ledger: LedgerFile,
     records: Iterable[Record],
     codecs: CodecRegistry,
-) -> LedgerFile:
-    with engine.begin() as connection:
-        ledger, current = _lock_rows(connection, ledger_file_id)
-        if ledger.status.processed:  # a concurrent attempt finished first
-            return ledger
-        if current is not None and current.sequence > ledger.sequence:
-            repository.set_status(connection, ledger_file_id, Status.SUPERSEDED)
-            return repository.get(connection, ledger_file_id)
-        slot = shared_slot(ledger_file_id)
-        # DDL only to create the slot once, or to drop a previous large ledger's own partition;
-        # taken before any hot table is touched (after the row locks, like every switch).
-        if not slot_exists(connection, slot) or (
-            current is not None and own_partition_exists(connection, current.id)
-        ):
-            lock_hot_ddl(connection)
-            create_slot(connection, slot)
-        _check_loaded(ledger, copy_into_slot(connection, ledger_file_id, records))
-        if current is not None:
-            _retire(connection, objects, current, codecs)
-        repository.set_status(connection, ledger_file_id, Status.ACTIVE)
-        return repository.get(connection, ledger_file_id)
+) -> None:
+    proceed, current = _current(connection, ledger)
+    if not proceed:
+        return
+    slot = shared_slot(ledger.id)
+    current_own = current is not None and own_partition_exists(connection, current.id)
+    # DDL only to create the slot once, or to drop a previous large ledger's own partition;
+    # taken before any hot table is touched (after the row locks, like every switch).
+    if current_own or not slot_exists(connection, slot):
+        lock_hot_ddl(connection)
+        create_slot(connection, slot)
+    _check_loaded(ledger, copy_into_slot(connection, ledger.id, records))
+    if current is not None:
+        _retire(connection, objects, current, codecs, own=current_own)
+    repository.set_status(connection, ledger.id, Status.ACTIVE)
 
 
 def _activate_own(
-    engine: Engine,
+    connection: Connection,
     objects: ObjectStore,
-    ledger_file_id: int,
+    ledger: LedgerFile,
     records: Iterable[Record],
     codecs: CodecRegistry,
-) -> LedgerFile:
-    with engine.begin() as connection:
-        staged = stage_partition(connection, ledger_file_id, records)  # no lock held yet
-        ledger, current = _lock_rows(connection, ledger_file_id)
-        _check_loaded(ledger, staged.summary)
-        if ledger.status.processed:  # a concurrent attempt finished first
-            discard_staged(connection, staged)
-            return ledger
-        if current is not None and current.sequence > ledger.sequence:
-            discard_staged(connection, staged)
-            repository.set_status(connection, ledger_file_id, Status.SUPERSEDED)
-        else:
-            lock_hot_ddl(connection)  # from here on, one DDL tail at a time
-            if current is not None:
-                _retire(connection, objects, current, codecs)
-            attach_partition(connection, staged)
-            repository.set_status(connection, ledger_file_id, Status.ACTIVE)
-        return repository.get(connection, ledger_file_id)
+) -> None:
+    # Staged before the current ledger's row or the DDL lock is taken: the long COPY holds only
+    # this ledger's own row.
+    staged = stage_partition(connection, ledger.id, records)
+    _check_loaded(ledger, staged.summary)
+    proceed, current = _current(connection, ledger)
+    if not proceed:
+        discard_staged(connection, staged)
+        return
+    lock_hot_ddl(connection)  # from here on, one DDL tail at a time
+    if current is not None:
+        _retire(connection, objects, current, codecs, own=own_partition_exists(connection, current.id))
+    attach_partition(connection, staged)
+    repository.set_status(connection, ledger.id, Status.ACTIVE)
 
 
-def _lock_rows(connection: Connection, ledger_file_id: int) -> tuple[LedgerFile, LedgerFile | None]:
-    """Lock the ledger's row, then its account and year's active ledger's (always in this order)."""
-    ledger = repository.get(connection, ledger_file_id, for_update=True)
+def _current(connection: Connection, ledger: LedgerFile) -> tuple[bool, LedgerFile | None]:
+    """(go on, the account and year's active ledger, locked). If that one is newer than `ledger`
+    (this upload finished late), `ledger` is marked superseded and the switch stops there: an
+    older upload never demotes a newer one."""
     current = repository.active(connection, ledger.account, ledger.fiscal_year, for_update=True)
-    return ledger, current
+    if current is not None and current.sequence > ledger.sequence:
+        repository.set_status(connection, ledger.id, Status.SUPERSEDED)
+        return False, current
+    return True, current
 
 
 def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
@@ -142,9 +140,16 @@ def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
         )
 
 
-def _retire(connection: Connection, objects: ObjectStore, current: LedgerFile, codecs: CodecRegistry) -> None:
-    """Supersede the active ledger; freeze it from its hot rows first if it has no artifact."""
+def _retire(
+    connection: Connection, objects: ObjectStore, current: LedgerFile, codecs: CodecRegistry, *, own: bool
+) -> None:
+    """Supersede the active ledger; freeze it from its hot rows first if it has no artifact.
+    Its own partition (`own`; the caller holds the DDL lock) is dropped, or its rows deleted
+    from its shared slot."""
     if not current.has_artifact:
         ensure_artifact(connection, objects, current, from_hot(connection, current), codecs=codecs)
-    remove_hot_rows(connection, current.id)
+    if own:
+        drop_partition(connection, current.id)
+    else:
+        delete_from_slot(connection, current.id)
     repository.set_status(connection, current.id, Status.SUPERSEDED)
