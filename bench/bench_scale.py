@@ -313,9 +313,11 @@ def _throughput(store: Any, home: Path, pairs: list[Path], size: int, workers: i
     client = sum(span[3] for span in spans) / switched
     server = sum(span[4] for span in spans) / switched
     rate = switched / (max(span[2] for span in spans) - min(span[1] for span in spans))
+    wal = (max(span[6] for span in spans) - min(span[5] for span in spans)) / switched
     print(
         f"switch throughput, {workers} process(es): {rate:.1f} switches/s"
-        f" (CPU per switch: client {_ms(client)}, server backend {_ms(server)})",
+        f" (CPU per switch: client {_ms(client)}, server backend {_ms(server)};"
+        f" WAL {wal / 1024:.0f} KiB per switch)",
         flush=True,
     )
     print(f"  what the busy backends were doing (share of samples): {waits}", flush=True)
@@ -362,12 +364,20 @@ def _switch_worker(home: str, url: str, prefix: str, paths: list[Path], barrier:
     with store.engine.connect() as connection:  # the pooled connection the switches reuse
         backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
     barrier.wait()
-    started, cpu, server = time.time(), time.process_time(), _cpu_of(backend)
+    started, cpu, server, wal = time.time(), time.process_time(), _cpu_of(backend), _wal(store)
     for ledger_file_id, records in prepared:
         assert activate(store.engine, store.objects, ledger_file_id, records).status == "active"
     ended = time.time()
-    results.put((len(prepared), started, ended, time.process_time() - cpu, _cpu_of(backend) - server))
+    used, server = time.process_time() - cpu, _cpu_of(backend) - server
+    results.put((len(prepared), started, ended, used, server, wal, _wal(store)))
     store.close()
+
+
+def _wal(store: Any) -> int:
+    """The server's current WAL position, in bytes."""
+    with store.engine.connect() as connection:
+        query = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')"
+        return int(connection.exec_driver_sql(query).scalar_one())
 
 
 def _cpu_of(pid: int) -> float:
