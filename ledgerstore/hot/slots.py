@@ -17,7 +17,6 @@ A slot's partition is created the first time a ledger needs it, under the DDL lo
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 
 from psycopg import sql
 from sqlalchemy.engine import Connection
@@ -72,15 +71,17 @@ def copy_into_slot(connection: Connection, ledger_file_id: int, records: Iterabl
     return copy_records(raw_driver(connection), table, ledger_file_id, records)
 
 
-def _rows_query(connection: Connection, ledger_file_id: int, columns: sql.Composable) -> sql.Composed:
-    """SELECT `columns` of the ledger's hot rows from wherever they are (no parent lock)."""
+def _rows_query(connection: Connection, ledger_file_id: int, columns: sql.Composable) -> sql.Composed | None:
+    """SELECT `columns` of the ledger's hot rows from wherever they are, reading the partition
+    directly (no lock on the parent); None when neither its own partition nor its slot exists."""
     if own_partition_exists(connection, ledger_file_id):
-        return sql.SQL("SELECT {} FROM {}").format(
-            columns, sql.Identifier(hot_partition_name(ledger_file_id))
-        )
-    table = sql.Identifier(shared_slot_name(shared_slot(ledger_file_id)))
+        own = sql.Identifier(hot_partition_name(ledger_file_id))
+        return sql.SQL("SELECT {} FROM {}").format(columns, own)
+    slot = shared_slot(ledger_file_id)
+    if not slot_exists(connection, slot):
+        return None
     return sql.SQL("SELECT {} FROM {} WHERE ledger_file_id = {}").format(
-        columns, table, sql.Literal(ledger_file_id)
+        columns, sql.Identifier(shared_slot_name(slot)), sql.Literal(ledger_file_id)
     )
 
 
@@ -91,13 +92,12 @@ def stream_hot(connection: Connection, ledger_file_id: int, *, expected: int) ->
     means the ledger was superseded meanwhile, and raises `PartitionGoneError` (as a dropped own
     partition does) before any record, so the caller falls through to the artifact.
     """
-    if not slot_exists(connection, shared_slot(ledger_file_id)) and not own_partition_exists(
-        connection, ledger_file_id
-    ):
+    rows = _rows_query(connection, ledger_file_id, COLUMNS)
+    if rows is None:
         if expected:
             raise PartitionGoneError(f"ledger file {ledger_file_id} has no hot rows")
         return iter(())
-    query = sql.SQL("{} ORDER BY row_number").format(_rows_query(connection, ledger_file_id, COLUMNS))
+    query = sql.SQL("{} ORDER BY row_number").format(rows)
     return _checked(ledger_file_id, stream_query(connection, ledger_file_id, query), expected)
 
 
@@ -109,22 +109,6 @@ def _checked(ledger_file_id: int, records: Iterator[Record], expected: int) -> I
         return
     yield first
     yield from records
-
-
-_TOTALS = sql.SQL("count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0)")
-
-
-@wrap_exceptions("summing hot rows")
-def hot_totals(connection: Connection, ledger_file_id: int) -> tuple[int, Decimal, Decimal] | None:
-    """Row count and debit/credit totals of the ledger's hot rows (one aggregate query); None when
-    it has neither a partition of its own nor a shared slot."""
-    if not slot_exists(connection, shared_slot(ledger_file_id)) and not own_partition_exists(
-        connection, ledger_file_id
-    ):
-        return None
-    row = raw_driver(connection).execute(_rows_query(connection, ledger_file_id, _TOTALS)).fetchone()
-    assert row is not None
-    return int(row[0]), Decimal(row[1]), Decimal(row[2])
 
 
 @wrap_exceptions("removing hot rows")

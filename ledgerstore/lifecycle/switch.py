@@ -113,9 +113,11 @@ def _activate_own(
         discard_staged(connection, staged)
         return
     lock_hot_ddl(connection)  # from here on, one DDL tail at a time
+    attach_partition(connection, staged)
+    # Retired last: its DROP locks the parent table (readers of `hot_records` itself wait) until
+    # the commit, so as little as possible runs between the two.
     if current is not None:
         _retire(connection, objects, current, codecs, own=own_partition_exists(connection, current.id))
-    attach_partition(connection, staged)
     repository.set_status(connection, ledger.id, Status.ACTIVE)
 
 

@@ -9,9 +9,9 @@ by a new `slot` column. Each existing partition either stays a partition of its 
 at least `OWN_PARTITION_ROWS` rows: slot = its id, same name) or has its rows moved into its shared
 slot (`hot_records_shared_<n>`, slot -n) and is dropped. The constants are frozen here: the
 migration must mean the same thing whatever later code sets.
-Everything runs in the one migration transaction, so it takes a few locks per existing
-partition: a database with more than a few thousand active ledgers needs
-`max_locks_per_transaction` raised for this upgrade.
+Everything runs in the one migration transaction, holding about five locks per existing
+partition until it commits: a database with more than about 1,000 active ledgers needs
+`max_locks_per_transaction` raised for this upgrade (docs/operations.md).
 """
 
 from __future__ import annotations
