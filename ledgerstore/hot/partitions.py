@@ -1,11 +1,10 @@
 """Hot rows of a large ledger: a PostgreSQL partition of `hot_records` of its own (slot = its id).
 
 Small ledgers share slots instead (`ledgerstore.hot.slots`). Loading stages the partition as a
-standalone table (COPY, `ledgerstore.hot.copy`, then its
-primary key) without touching the parent, then attaches it under one global advisory lock:
-concurrent switches queue for the short DDL tail instead of deadlocking on the parent table's
-locks. Removing a ledger's hot rows drops its partition: constant time, no dead tuples, so the
-hot table never grows with history.
+standalone table (COPY, `ledgerstore.hot.copy`, then its primary key) without touching the
+parent, then attaches it under one advisory lock that only these DDL tails take: they queue
+instead of deadlocking on the parent table's locks. Removing a large ledger's hot rows drops its
+partition: constant time, no dead tuples, so the hot table never grows with history.
 Every function takes a SQLAlchemy `Connection` inside the caller's transaction; driver errors
 are translated at `wrap_exceptions`.
 """
