@@ -13,7 +13,7 @@
     ├── LedgerFileNotFoundError         no ledger file with that id
     ├── DuplicateUploadError            these bytes are already an upload of that account + year
     ├── StatusTransitionError           a ledger file cannot move from its status to another
-    ├── PartitionGoneError              a ledger's hot partition was dropped before it was read
+    ├── PartitionGoneError              a ledger's hot rows were removed before they were read
     ├── ArtifactFormatError             bytes that are not a well-formed artifact of their version
     ├── ArtifactConflictError           an artifact with other records already holds the key
     ├── ArtifactIntegrityError          a stored artifact does not match its recorded checksum
@@ -111,7 +111,7 @@ class StatusTransitionError(LedgerStoreError):
 
 
 class PartitionGoneError(LedgerStoreError):
-    """The partition was dropped (its ledger was superseded) before it could be read."""
+    """The ledger's hot rows were removed (it was superseded) before they could be read."""
 
 
 class ArtifactFormatError(LedgerStoreError):

@@ -13,6 +13,9 @@ ENV_DATABASE_URL = "LEDGERSTORE_DATABASE_URL"
 ENV_OBJECT_URL = "LEDGERSTORE_OBJECT_URL"
 #: Accept uploads with error-level issues (rows that could not become records) by default.
 ENV_ACCEPT_ISSUES = "LEDGERSTORE_ACCEPT_ISSUES"
+#: Records from which an active ledger gets a hot partition of its own (`ledgerstore.hot.slots`).
+ENV_HOT_OWN_PARTITION_ROWS = "LEDGERSTORE_HOT_OWN_PARTITION_ROWS"
+DEFAULT_HOT_OWN_PARTITION_ROWS = 20_000
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -57,6 +60,9 @@ class Settings:
     database_name: str = "ledgerstore"
     #: Uploads with error-level issues are accepted rather than rejected (`LEDGERSTORE_ACCEPT_ISSUES`).
     accept_issues: bool = False
+    #: A ledger with at least this many records gets a hot partition of its own (replacing it is
+    #: a DROP); smaller ones share slots (`LEDGERSTORE_HOT_OWN_PARTITION_ROWS`).
+    hot_own_partition_rows: int = DEFAULT_HOT_OWN_PARTITION_ROWS
 
     # Bounded waits (seconds). Object stores: per-request connect/read timeouts and the retry
     # deadline (S3, GCS). PostgreSQL: connecting, and `statement_timeout` / `lock_timeout` for
@@ -83,6 +89,7 @@ class Settings:
             database_url=env.get(ENV_DATABASE_URL) or None,
             object_url=env.get(ENV_OBJECT_URL) or None,
             accept_issues=_flag(env, ENV_ACCEPT_ISSUES),
+            hot_own_partition_rows=_rows(env, ENV_HOT_OWN_PARTITION_ROWS, DEFAULT_HOT_OWN_PARTITION_ROWS),
         ).with_changes(**_waits_from_env(env))
 
     def __post_init__(self) -> None:
@@ -93,6 +100,9 @@ class Settings:
             if not isinstance(value, int | float) or not (value >= 0 if zero_ok else value > 0):
                 bound = "0 or more" if zero_ok else "more than 0"
                 raise ConfigurationError(f"{name} must be a number of seconds, {bound}; got {value!r}")
+        rows = self.hot_own_partition_rows
+        if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+            raise ConfigurationError(f"{ENV_HOT_OWN_PARTITION_ROWS} must be a whole number, 1 or more")
 
     def for_batch(self) -> Settings:
         """These settings for the worker and backfill: statement and lock timeouts of at least
@@ -120,6 +130,17 @@ class Settings:
     def with_changes(self, **changes: object) -> Settings:
         """A copy with some fields replaced (settings objects are immutable)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _rows(env: Mapping[str, str], name: str, default: int) -> int:
+    """A count of rows (the default when unset)."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number of rows, 1 or more; got {value!r}") from None
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

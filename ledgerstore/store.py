@@ -37,7 +37,7 @@ from ledgerstore.ops.storage import open_objects
 from ledgerstore.serve.observer import RetrievalObserver
 from ledgerstore.serve.recordset import RecordSet
 from ledgerstore.serve.retriever import Retriever
-from ledgerstore.settings import Settings
+from ledgerstore.settings import DEFAULT_HOT_OWN_PARTITION_ROWS, Settings
 
 #: Largest raw file accepted by `ingest` (the normalizer has its own, finer limits).
 MAX_UPLOAD_BYTES = 1 << 30
@@ -60,6 +60,10 @@ class LedgerStore:
         self.settings = settings
         #: The artifact formats read, and the one written (`ledgerstore.artifacts.codec`).
         self.codecs = codecs
+        #: Records from which a ledger gets a hot partition of its own (`Settings`).
+        self.own_partition_rows = (
+            settings.hot_own_partition_rows if settings is not None else DEFAULT_HOT_OWN_PARTITION_ROWS
+        )
         self._retriever = Retriever(engine, objects, observer, codecs=codecs)
 
     def observe(self, observer: RetrievalObserver) -> None:
@@ -155,7 +159,12 @@ class LedgerStore:
         options = self._options(profile, encoding, sheet, accept_issues)
         if result.created:
             ledger = process_ledger(
-                self.engine, self.objects, result.ledger.id, codecs=self.codecs, on_stage=on_stage
+                self.engine,
+                self.objects,
+                result.ledger.id,
+                codecs=self.codecs,
+                on_stage=on_stage,
+                own_partition_rows=self.own_partition_rows,
             )
         else:
             ledger = self._retry(result.ledger, options, on_stage)
@@ -172,6 +181,7 @@ class LedgerStore:
                 replace_all=True,
                 codecs=self.codecs,
                 on_stage=on_stage,
+                own_partition_rows=self.own_partition_rows,
             )
         if existing.status.processed and not options.normalizes_like(stored):
             raise AlreadyProcessedError(
@@ -211,7 +221,13 @@ class LedgerStore:
     def process(self, ledger_file_id: int) -> LedgerFile:
         """Normalize, freeze and switch in an uploaded ledger file (idempotent)."""
         check_ledger_id(ledger_file_id)
-        return process_ledger(self.engine, self.objects, ledger_file_id, codecs=self.codecs)
+        return process_ledger(
+            self.engine,
+            self.objects,
+            ledger_file_id,
+            codecs=self.codecs,
+            own_partition_rows=self.own_partition_rows,
+        )
 
     def reprocess(
         self,
@@ -232,7 +248,13 @@ class LedgerStore:
             ledger_file_id, profile=profile, encoding=encoding, sheet=sheet, accept_issues=accept_issues
         )
         ledger = reprocess_ledger(
-            self.engine, self.objects, ledger_file_id, changes, codecs=self.codecs, on_stage=on_stage
+            self.engine,
+            self.objects,
+            ledger_file_id,
+            changes,
+            codecs=self.codecs,
+            on_stage=on_stage,
+            own_partition_rows=self.own_partition_rows,
         )
         return Upload(ledger=ledger, created=False, issues=self.issues(ledger_file_id))
 

@@ -173,6 +173,7 @@ def register_reprocess(app: App, store: LedgerStore, metrics: WorkerMetrics, set
                     ledger_file_id,
                     NormalizeOptions.from_json(changes),
                     codecs=store.codecs,
+                    own_partition_rows=store.own_partition_rows,
                 )
             except NotCorrectableError as exc:
                 raise TaskFailed(exc.message) from exc

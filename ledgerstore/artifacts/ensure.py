@@ -21,7 +21,7 @@ from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.artifacts.io import FrozenArtifact, freeze
 from ledgerstore.artifacts.sidecar import freeze_sidecar
 from ledgerstore.errors import LedgerUnavailableError
-from ledgerstore.hot.partitions import stream_partition
+from ledgerstore.hot.slots import stream_hot
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.issue_repository import record_issues, stored_issues
 from ledgerstore.ledgers.issues import IssueSet, issues_of
@@ -66,7 +66,7 @@ def from_hot(connection: Connection, ledger: LedgerFile) -> RecordSource:
     counts = ledger.issue_counts
     issues = stored_issues(connection, ledger.id, counts) if counts is not None else None
     return RecordSource(
-        records=lambda: stream_partition(connection, ledger.id),
+        records=lambda: stream_hot(connection, ledger.id, expected=ledger.record_count or 0),
         normalizer_version=ledger.normalizer_version or UNKNOWN_HOT_VERSION,
         issues=issues,
     )

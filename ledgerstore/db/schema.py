@@ -3,10 +3,12 @@
 `tests/integration/test_migrations.py` compares the migrated database with this metadata, so a
 change here needs a migration (and the other way round).
 
-Hot records live in a table partitioned by `ledger_file_id`: each active ledger has its own
-partition, so replacing a ledger detaches and drops one partition (O(1), no table bloat) instead
-of deleting a million rows. Partitions (`hot_records_<id>`) are created at run time and are not
-part of the declared schema.
+Hot records live in a table partitioned by LIST on `slot`, so the number of partitions is bounded
+by the number of *large* active ledgers, not of all of them (`ledgerstore.hot.slots`): a small
+ledger's rows share one of `SHARED_SLOTS` partitions (`hot_records_shared_<n>`, slot `-n`) and are
+replaced by DML; a large ledger has a partition of its own (`hot_records_<id>`, slot `<id>`), so
+replacing it drops one partition (O(1), no table bloat) instead of deleting a million rows.
+Partitions are created at run time and are not part of the declared schema.
 """
 
 from __future__ import annotations
@@ -170,11 +172,13 @@ hot_records = Table(
     "hot_records",
     metadata,
     *(Column(spec.name, _RECORD_COLUMN_TYPES[spec.kind], nullable=spec.nullable) for spec in RECORD_SCHEMA),
-    PrimaryKeyConstraint("ledger_file_id", "row_number"),
+    #: The partition key: the ledger's own id (a partition of its own) or a shared slot (< 0).
+    Column("slot", BigInteger, nullable=False),
+    PrimaryKeyConstraint("ledger_file_id", "row_number", "slot"),
     CheckConstraint("row_number > 0", name="row_number"),
     CheckConstraint("debit >= 0", name="debit"),
     CheckConstraint("credit >= 0", name="credit"),
-    postgresql_partition_by="LIST (ledger_file_id)",
+    postgresql_partition_by="LIST (slot)",
 )
 
 #: Kinds of integrity incident the retriever and `verify` record.
@@ -225,3 +229,21 @@ def hot_partition_name(ledger_file_id: int) -> str:
     if not isinstance(ledger_file_id, int) or ledger_file_id <= 0:
         raise ValueError(f"invalid ledger file id {ledger_file_id!r}")
     return f"hot_records_{ledger_file_id}"
+
+
+#: How many partitions small ledgers share (their slot is `shared_slot(ledger_file_id)`).
+SHARED_SLOTS = 64
+
+
+def shared_slot(ledger_file_id: int) -> int:
+    """The shared slot (a negative partition key) a small ledger's hot rows go to."""
+    if not isinstance(ledger_file_id, int) or ledger_file_id <= 0:
+        raise ValueError(f"invalid ledger file id {ledger_file_id!r}")
+    return -(1 + ledger_file_id % SHARED_SLOTS)
+
+
+def shared_slot_name(slot: int) -> str:
+    """The name of the partition holding the shared slot `slot` (-1 .. -SHARED_SLOTS)."""
+    if not isinstance(slot, int) or not -SHARED_SLOTS <= slot <= -1:
+        raise ValueError(f"invalid shared slot {slot!r}")
+    return f"hot_records_shared_{-slot}"

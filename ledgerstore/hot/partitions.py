@@ -1,10 +1,10 @@
-"""Hot rows: one PostgreSQL partition of `hot_records` per active ledger file.
+"""Hot rows of a large ledger: a PostgreSQL partition of `hot_records` of its own (slot = its id).
 
-Loading stages the partition as a standalone table (COPY, `ledgerstore.hot.copy`, then its
-primary key) without touching the parent, then attaches it under one global advisory lock:
-concurrent switches queue for the short DDL tail instead of deadlocking on the parent table's
-locks. Removing a ledger's hot rows drops its partition: constant time, no dead tuples, so the
-hot table never grows with history.
+Small ledgers share slots instead (`ledgerstore.hot.slots`). Loading stages the partition as a
+standalone table (COPY, `ledgerstore.hot.copy`, then its primary key) without touching the
+parent, then attaches it under one advisory lock that only these DDL tails take: they queue
+instead of deadlocking on the parent table's locks. Removing a large ledger's hot rows drops its
+partition: constant time, no dead tuples, so the hot table never grows with history.
 Every function takes a SQLAlchemy `Connection` inside the caller's transaction; driver errors
 are translated at `wrap_exceptions`.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -23,24 +22,43 @@ from psycopg import sql
 from psycopg.types.json import set_json_loads
 from sqlalchemy.engine import Connection
 
-from ledgerstore.db.schema import hot_partition_name
+from ledgerstore.db.schema import hot_partition_name, shared_slot, shared_slot_name
 from ledgerstore.errors import PartitionGoneError, wrap_exceptions
 from ledgerstore.hot.copy import COLUMNS, TYPES, copy_records
 from ledgerstore.summary import RecordSummary
 from normalizer.record import Record, trusted_record
 
 
-def _driver(connection: Connection) -> psycopg.Connection[Any]:
+def raw_driver(connection: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under a SQLAlchemy one (COPY and composed SQL need it)."""
     driver = connection.connection.driver_connection
     assert isinstance(driver, psycopg.Connection)
     return driver
 
 
 @wrap_exceptions("looking for a hot partition")
+def own_partition_exists(connection: Connection, ledger_file_id: int) -> bool:
+    """True when the ledger has a partition of its own (`hot_records_<id>`)."""
+    return table_exists(connection, hot_partition_name(ledger_file_id))
+
+
+def table_exists(connection: Connection, name: str) -> bool:
+    """True when a table of that name exists (a catalog lookup: no lock, latest state)."""
+    found = raw_driver(connection).execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
+    return bool(found and found[0])
+
+
+@wrap_exceptions("looking for hot rows")
 def partition_exists(connection: Connection, ledger_file_id: int) -> bool:
-    """True when a table for the ledger's hot rows exists (attached or still being staged)."""
-    name = hot_partition_name(ledger_file_id)
-    found = _driver(connection).execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
+    """True when the ledger has hot rows: a partition of its own (attached or still being staged)
+    or rows in its shared slot."""
+    if own_partition_exists(connection, ledger_file_id):
+        return True
+    name = shared_slot_name(shared_slot(ledger_file_id))
+    if not table_exists(connection, name):
+        return False
+    query = sql.SQL("SELECT EXISTS (SELECT FROM {} WHERE ledger_file_id = %s)").format(sql.Identifier(name))
+    found = raw_driver(connection).execute(query, (ledger_file_id,)).fetchone()
     return bool(found and found[0])
 
 
@@ -63,16 +81,20 @@ ORDER BY conname
 """
 
 
-def _staging_ddl(driver: psycopg.Connection[Any], table: sql.Identifier) -> sql.Composed:
+def _staging_ddl(driver: psycopg.Connection[Any], table: sql.Identifier, slot: int) -> sql.Composed:
     """CREATE TABLE for a partition-to-be, from the parent's catalog entry.
 
     `CREATE TABLE ... (LIKE hot_records)` would hold a lock on the parent until commit, which
     deadlocks against another switch's ATTACH/DROP; reading the catalog takes no lock. ATTACH
     needs the same columns, NOT NULLs and CHECK constraints (by name), which this reproduces.
+    The partition key defaults to the partition's own slot, so COPY leaves it out.
     """
     parts = [
-        sql.SQL("{} {}{}").format(
-            sql.Identifier(name), sql.SQL(type_name), sql.SQL(" NOT NULL" if not_null else "")
+        sql.SQL("{} {}{}{}").format(
+            sql.Identifier(name),
+            sql.SQL(type_name),
+            sql.SQL(" NOT NULL" if not_null else ""),
+            sql.SQL(" DEFAULT {}").format(sql.Literal(slot)) if name == "slot" else sql.SQL(""),
         )
         for name, type_name, not_null in driver.execute(_PARENTCOLUMNS).fetchall()
     ]
@@ -108,44 +130,33 @@ def stage_partition(
     """
     table_name = f"hot_stage_{ledger_file_id}_{uuid.uuid4().hex[:12]}"
     table = sql.Identifier(table_name)
-    driver = _driver(connection)
-    driver.execute(_staging_ddl(driver, table))
+    driver = raw_driver(connection)
+    driver.execute(_staging_ddl(driver, table, ledger_file_id))
     summary = copy_records(driver, table, ledger_file_id, records)
-    # The CHECK lets ATTACH skip scanning the rows for the partition bound.
+    # The CHECK lets ATTACH skip scanning the rows for the partition bound (the slot is the id).
     bound = sql.Identifier(f"{table_name}_bound")
     pkey = sql.Identifier(f"{table_name}_pkey")
     value = sql.Literal(ledger_file_id)
+    driver.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} CHECK (slot = {})").format(table, bound, value))
     driver.execute(
-        sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} CHECK (ledger_file_id = {})").format(table, bound, value)
-    )
-    driver.execute(
-        sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (ledger_file_id, row_number)").format(
+        sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (ledger_file_id, row_number, slot)").format(
             table, pkey
         )
     )
     return StagedPartition(ledger_file_id=ledger_file_id, table=table_name, summary=summary)
 
 
-_TOTALS = "SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0) FROM {}"
 _SIZE = (
     "SELECT count(*), coalesce(sum(pg_total_relation_size(inhrelid)), 0)"
     " FROM pg_inherits WHERE inhparent = 'hot_records'::regclass"
 )
 
 
-@wrap_exceptions("summing hot rows")
-def partition_totals(connection: Connection, ledger_file_id: int) -> tuple[int, Decimal, Decimal]:
-    """Row count and debit/credit totals of a ledger's partition (one aggregate query)."""
-    query = sql.SQL(_TOTALS).format(sql.Identifier(hot_partition_name(ledger_file_id)))
-    row = _driver(connection).execute(query).fetchone()
-    assert row is not None
-    return int(row[0]), Decimal(row[1]), Decimal(row[2])
-
-
 @wrap_exceptions("measuring the hot table")
 def hot_size(connection: Connection) -> tuple[int, int]:
-    """How many partitions the hot table has, and their total size in bytes."""
-    row = _driver(connection).execute(_SIZE).fetchone()
+    """How many partitions the hot table has (shared slots and own partitions: a bounded number),
+    and their total size in bytes."""
+    row = raw_driver(connection).execute(_SIZE).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
 
@@ -153,7 +164,7 @@ def hot_size(connection: Connection) -> tuple[int, int]:
 @wrap_exceptions("locking the hot table")
 def lock_hot_ddl(connection: Connection) -> None:
     """Take the transaction-scoped lock that serialises ATTACH/DROP on the parent table."""
-    _driver(connection).execute("SELECT pg_advisory_xact_lock(%s)", (HOT_DDL_LOCK_KEY,))
+    raw_driver(connection).execute("SELECT pg_advisory_xact_lock(%s)", (HOT_DDL_LOCK_KEY,))
 
 
 @wrap_exceptions("attaching a hot partition")
@@ -163,7 +174,7 @@ def attach_partition(connection: Connection, staged: StagedPartition) -> None:
     A partition the ledger already has (a previous load) is replaced.
     """
     name = hot_partition_name(staged.ledger_file_id)
-    driver = _driver(connection)
+    driver = raw_driver(connection)
     driver.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))
     staging = sql.Identifier(staged.table)
     driver.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(staging, sql.Identifier(name)))
@@ -180,7 +191,7 @@ def attach_partition(connection: Connection, staged: StagedPartition) -> None:
 @wrap_exceptions("discarding staged hot rows")
 def discard_staged(connection: Connection, staged: StagedPartition) -> None:
     """Drop a staged table that will not be attached (it was never part of the parent)."""
-    _driver(connection).execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(staged.table)))
+    raw_driver(connection).execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(staged.table)))
 
 
 @wrap_exceptions("loading hot rows")
@@ -199,24 +210,30 @@ def drop_partition(connection: Connection, ledger_file_id: int) -> None:
     Dropping an attached partition locks the parent: call `lock_hot_ddl` first in the transaction.
     """
     table = sql.Identifier(hot_partition_name(ledger_file_id))
-    _driver(connection).execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+    raw_driver(connection).execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
 
 
 def stream_partition(connection: Connection, ledger_file_id: int) -> Iterator[Record]:
-    """The ledger's hot rows as records, in row order, streamed with COPY (bounded memory).
+    """The rows of the ledger's own partition as records, in row order, streamed with COPY.
 
     Raises `PartitionGoneError` if the partition does not exist (it was superseded meanwhile).
     Once streaming has begun, the partition is locked against being dropped until the caller's
     transaction ends, so a reader never sees part of one ledger and part of another.
     """
-    table = sql.Identifier(hot_partition_name(ledger_file_id))
-    driver = _driver(connection)
-    set_json_loads(orjson.loads, driver)
-    query = sql.SQL("COPY (SELECT {} FROM {} ORDER BY row_number) TO STDOUT (FORMAT BINARY)").format(
-        COLUMNS, table
+    query = sql.SQL("SELECT {} FROM {} ORDER BY row_number").format(
+        COLUMNS, sql.Identifier(hot_partition_name(ledger_file_id))
     )
+    return stream_query(connection, ledger_file_id, query)
+
+
+def stream_query(connection: Connection, ledger_file_id: int, query: sql.Composable) -> Iterator[Record]:
+    """The records a SELECT of `COLUMNS` yields, streamed with binary COPY (one statement, so one
+    snapshot); `PartitionGoneError` when the table it reads does not exist."""
+    driver = raw_driver(connection)
+    set_json_loads(orjson.loads, driver)
+    copy_out = sql.SQL("COPY ({}) TO STDOUT (FORMAT BINARY)").format(query)
     try:
-        with driver.cursor() as cursor, cursor.copy(query) as copy:
+        with driver.cursor() as cursor, cursor.copy(copy_out) as copy:
             copy.set_types(list(TYPES))
             # Hot rows were written from canonical records (numeric keeps their scale): no re-checks.
             for row in copy.rows():

@@ -244,9 +244,12 @@ def search(
     missing_artifact: bool | None = None,
     uploaded_since: dt.datetime | None = None,
     limit: int | None = None,
+    after_id: int | None = None,
 ) -> list[LedgerFile]:
-    """Ledger files matching every given filter, by id."""
+    """Ledger files matching every given filter, by id (after `after_id`: the next page)."""
     query = sa.select(ledger_files).order_by(_t.id)
+    if after_id is not None:
+        query = query.where(_t.id > after_id)
     if account is not None:
         query = query.where(_t.account == account)
     if fiscal_year is not None:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, normalized
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
+from ledgerstore.hot.slots import OWN_PARTITION_ROWS
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.issue_repository import record_issues
 from ledgerstore.ledgers.issues import IssueSet, issues_of
@@ -47,6 +48,7 @@ def process_ledger(
     *,
     codecs: CodecRegistry = DEFAULT_CODECS,
     on_stage: OnStage | None = None,
+    own_partition_rows: int = OWN_PARTITION_ROWS,
 ) -> LedgerFile:
     """Normalize, freeze and switch in one uploaded ledger file. Idempotent; safe to retry.
 
@@ -78,7 +80,15 @@ def process_ledger(
             _clear_failure(connection, ledger_file_id)
         stage("frozen")
 
-    ledger = activate(engine, objects, ledger_file_id, records, codecs=codecs, freeze=freeze)
+    ledger = activate(
+        engine,
+        objects,
+        ledger_file_id,
+        records,
+        codecs=codecs,
+        own_partition_rows=own_partition_rows,
+        freeze=freeze,
+    )
     stage("switched")
     log.info(
         "processed ledger file %s: %s",

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
 from ledgerstore.errors import LedgerStoreError
+from ledgerstore.hot.slots import OWN_PARTITION_ROWS
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.issue_repository import clear_issues
 from ledgerstore.ledgers.model import LedgerFile
@@ -88,7 +89,15 @@ def reprocess_ledger(
     replace_all: bool = False,
     codecs: CodecRegistry = DEFAULT_CODECS,
     on_stage: OnStage | None = None,
+    own_partition_rows: int = OWN_PARTITION_ROWS,
 ) -> LedgerFile:
     """Correct a failed or rejected upload (see the module docstring); its new state."""
     prepare_reprocess(engine, ledger_file_id, changes, replace_all=replace_all)
-    return process_ledger(engine, objects, ledger_file_id, codecs=codecs, on_stage=on_stage)
+    return process_ledger(
+        engine,
+        objects,
+        ledger_file_id,
+        codecs=codecs,
+        on_stage=on_stage,
+        own_partition_rows=own_partition_rows,
+    )

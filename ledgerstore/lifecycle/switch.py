@@ -1,18 +1,21 @@
 """The active switch: one transaction that makes a processed upload the active ledger.
 
-In order, inside one transaction: stage the new hot rows (COPY into the ledger's own table, not
-yet attached), take the hot-table DDL lock (switches queue here, so they never deadlock on the
-parent table), then either
-- make the new ledger active, freezing the previous active ledger from its hot rows first if it
-  has no artifact, then superseding it, dropping its partition and attaching the new one; or
-- if a newer upload is already active (this one finished late), drop the rows just staged and
-  mark this one superseded: an older upload never demotes a newer one.
-A crash anywhere rolls everything back: the previous active ledger stays intact.
+In one transaction: lock the ledger's row, then the current active ledger's row (switches of
+the same account and fiscal year queue there; others do not meet), then either
+- if a newer upload is already active (this one finished late), mark this one superseded: an
+  older upload never demotes a newer one; or
+- load the new hot rows, freeze the previous active ledger from its hot rows first if it has no
+  artifact, remove its hot rows, supersede it and make the new ledger active.
+A small ledger (`OWN_PARTITION_ROWS`) is loaded into its shared slot and the previous one's rows
+are deleted: plain DML, no global lock. A large one is staged as a table of its own before any
+lock is taken and attached as its partition; that DDL tail (and dropping a previous ledger's own
+partition) runs under the hot-table DDL lock, always taken after the row locks, so switches
+never deadlock. A crash anywhere rolls everything back: the previous active ledger stays intact.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.engine import Connection, Engine
@@ -20,13 +23,22 @@ from sqlalchemy.engine import Connection, Engine
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, from_hot
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
+from ledgerstore.db.schema import shared_slot
 from ledgerstore.hot.partitions import (
     StagedPartition,
     attach_partition,
     discard_staged,
     drop_partition,
     lock_hot_ddl,
+    own_partition_exists,
     stage_partition,
+)
+from ledgerstore.hot.slots import (
+    OWN_PARTITION_ROWS,
+    copy_into_slot,
+    create_slot,
+    delete_from_slot,
+    slot_exists,
 )
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.model import LedgerFile
@@ -43,47 +55,116 @@ def activate(
     records: Iterable[Record],
     *,
     codecs: CodecRegistry = DEFAULT_CODECS,
+    own_partition_rows: int = OWN_PARTITION_ROWS,
     freeze: Callable[[], None] | None = None,
 ) -> LedgerFile:
     """Switch the ledger in (or supersede it, if a newer upload is active). Returns its new state.
 
-    The ledger must be frozen (its artifact recorded) before the switch: either already, or by
-    `freeze`, which then runs in a thread (its own connection and transaction) while the new rows
-    are staged, and must have committed before the switch goes on. Staged rows are invisible to
-    everyone until the switch commits, so overlapping them with the artifact's writing keeps the
-    order that matters: nothing is switched in before its artifact is recorded. If `freeze`
-    fails, the staged rows are rolled back with the transaction.
+    `records` are its records. One with at least `own_partition_rows` records gets a partition of
+    its own. The ledger must be frozen (its artifact recorded) before the switch: already, or by
+    `freeze`. For a large ledger `freeze` runs in a thread (its own connection and transaction)
+    while its partition is staged, before any row lock is taken; staged rows are invisible until
+    the switch commits, so nothing is switched in before its artifact is recorded, and a failed
+    freeze rolls the staging back with this transaction.
     """
     with engine.begin() as connection:
-        staged = _stage(connection, ledger_file_id, records, freeze)
-        lock_hot_ddl(connection)  # from here on, one switch at a time (the short DDL tail only)
+        staged = _stage_while_freezing(connection, ledger_file_id, records, own_partition_rows, freeze)
+        # Locked first: a concurrent attempt of the same ledger waits here, then finds it done.
         ledger = repository.get(connection, ledger_file_id, for_update=True)
-        _check_loaded(ledger, staged.summary)
+        if ledger.summary is None:
+            raise RuntimeError(f"ledger file {ledger_file_id} must be frozen before it is activated")
         if ledger.status.processed:  # a concurrent attempt finished first
-            discard_staged(connection, staged)
+            if staged is not None:
+                discard_staged(connection, staged)
             return ledger
-        current = repository.active(connection, ledger.account, ledger.fiscal_year, for_update=True)
-        if current is not None and current.sequence > ledger.sequence:
-            discard_staged(connection, staged)
-            repository.set_status(connection, ledger_file_id, Status.SUPERSEDED)
+        if ledger.summary.count >= own_partition_rows:
+            _activate_own(connection, objects, ledger, records, codecs, staged=staged)
         else:
-            if current is not None:
-                _retire(connection, objects, current, codecs)
-            attach_partition(connection, staged)
-            repository.set_status(connection, ledger_file_id, Status.ACTIVE)
+            if staged is not None:
+                discard_staged(connection, staged)
+            _activate_shared(connection, objects, ledger, records, codecs)
         return repository.get(connection, ledger_file_id)
 
 
-def _stage(
-    connection: Connection, ledger_file_id: int, records: Iterable[Record], freeze: Callable[[], None] | None
-) -> StagedPartition:
+def _stage_while_freezing(
+    connection: Connection,
+    ledger_file_id: int,
+    records: Iterable[Record],
+    own_partition_rows: int,
+    freeze: Callable[[], None] | None,
+) -> StagedPartition | None:
+    """Run `freeze`; a large ledger's partition is staged meanwhile (returned), else None."""
     if freeze is None:
-        return stage_partition(connection, ledger_file_id, records)
+        return None
+    if not isinstance(records, Sized) or len(records) < own_partition_rows:
+        freeze()
+        return None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="freeze") as pool:
         frozen = pool.submit(freeze)
         staged = stage_partition(connection, ledger_file_id, records)
         frozen.result()  # a failed freeze raises here and the transaction rolls the staging back
     return staged
+
+
+def _activate_shared(
+    connection: Connection,
+    objects: ObjectStore,
+    ledger: LedgerFile,
+    records: Iterable[Record],
+    codecs: CodecRegistry,
+) -> None:
+    proceed, current = _current(connection, ledger)
+    if not proceed:
+        return
+    slot = shared_slot(ledger.id)
+    current_own = current is not None and own_partition_exists(connection, current.id)
+    # DDL only to create the slot once, or to drop a previous large ledger's own partition;
+    # taken before any hot table is touched (after the row locks, like every switch).
+    if current_own or not slot_exists(connection, slot):
+        lock_hot_ddl(connection)
+        create_slot(connection, slot)
+    _check_loaded(ledger, copy_into_slot(connection, ledger.id, records))
+    if current is not None:
+        _retire(connection, objects, current, codecs, own=current_own)
+    repository.set_status(connection, ledger.id, Status.ACTIVE)
+
+
+def _activate_own(
+    connection: Connection,
+    objects: ObjectStore,
+    ledger: LedgerFile,
+    records: Iterable[Record],
+    codecs: CodecRegistry,
+    *,
+    staged: StagedPartition | None,
+) -> None:
+    # Staged before the current ledger's row or the DDL lock is taken (by `activate` while it
+    # froze the ledger, or here): the long COPY holds only this ledger's own row.
+    if staged is None:
+        staged = stage_partition(connection, ledger.id, records)
+    _check_loaded(ledger, staged.summary)
+    proceed, current = _current(connection, ledger)
+    if not proceed:
+        discard_staged(connection, staged)
+        return
+    lock_hot_ddl(connection)  # from here on, one DDL tail at a time
+    attach_partition(connection, staged)
+    # Retired last: its DROP locks the parent table (readers of `hot_records` itself wait) until
+    # the commit, so as little as possible runs between the two.
+    if current is not None:
+        _retire(connection, objects, current, codecs, own=own_partition_exists(connection, current.id))
+    repository.set_status(connection, ledger.id, Status.ACTIVE)
+
+
+def _current(connection: Connection, ledger: LedgerFile) -> tuple[bool, LedgerFile | None]:
+    """(go on, the account and year's active ledger, locked). If that one is newer than `ledger`
+    (this upload finished late), `ledger` is marked superseded and the switch stops there: an
+    older upload never demotes a newer one."""
+    current = repository.active(connection, ledger.account, ledger.fiscal_year, for_update=True)
+    if current is not None and current.sequence > ledger.sequence:
+        repository.set_status(connection, ledger.id, Status.SUPERSEDED)
+        return False, current
+    return True, current
 
 
 def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
@@ -96,9 +177,16 @@ def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
         )
 
 
-def _retire(connection: Connection, objects: ObjectStore, current: LedgerFile, codecs: CodecRegistry) -> None:
-    """Supersede the active ledger; freeze it from its hot rows first if it has no artifact."""
+def _retire(
+    connection: Connection, objects: ObjectStore, current: LedgerFile, codecs: CodecRegistry, *, own: bool
+) -> None:
+    """Supersede the active ledger; freeze it from its hot rows first if it has no artifact.
+    Its own partition (`own`; the caller holds the DDL lock) is dropped, or its rows deleted
+    from its shared slot."""
     if not current.has_artifact:
         ensure_artifact(connection, objects, current, from_hot(connection, current), codecs=codecs)
-    drop_partition(connection, current.id)
+    if own:
+        drop_partition(connection, current.id)
+    else:
+        delete_from_slot(connection, current.id)
     repository.set_status(connection, current.id, Status.SUPERSEDED)

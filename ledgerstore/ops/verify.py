@@ -2,10 +2,12 @@
 
 Per ledger file with an artifact: the object exists, its byte size and sha256 are the recorded
 ones, and the records it holds have the recorded count, totals and canonical sha256. Per active
-ledger: its hot rows have the recorded count and totals (one aggregate query); with `deep`, they
-are streamed and their canonical sha256 compared too, which also catches edits that keep the
-totals. Per ledger file with an issue sidecar: the object exists with the recorded size and
-sha256; with `deep`, the issues the database keeps encode to exactly those bytes too.
+ledger: its hot rows have the recorded count and totals (aggregates over a batch of ledgers); with
+`deep`, they are streamed and their canonical sha256 compared too, which also catches edits that
+keep the totals. Active ledgers are checked `HOT_BATCH` at a time, each batch in a short
+transaction of its own, so locks and snapshots stay bounded however many there are.
+Per ledger file with an issue sidecar: the object exists with the recorded size and sha256;
+with `deep`, the issues the database keeps encode to exactly those bytes too.
 Each discrepancy says what to do; incidents are recorded once per distinct finding.
 
 A store whose interrupted writes leave temporary files (`LeavesPartials`: the local directory)
@@ -18,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -26,15 +28,15 @@ from sqlalchemy.engine import Connection
 from ledgerstore.artifacts.io import inspect_artifact
 from ledgerstore.artifacts.sidecar import encode_sidecar
 from ledgerstore.db.schema import hot_partition_name
-from ledgerstore.errors import ArtifactFormatError, ObjectNotFoundError
-from ledgerstore.hot.partitions import partition_exists, partition_totals, stream_partition
+from ledgerstore.errors import ArtifactFormatError, ObjectNotFoundError, PartitionGoneError
+from ledgerstore.hot.inspect import HotRows, inspect_hot
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.issue_repository import stored_issues
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.status import Status
 from ledgerstore.objectstore.base import LeavesPartials, ObjectStore
 from ledgerstore.ops.storage import Storage
-from ledgerstore.summary import RecordSummary, summarize
+from ledgerstore.summary import RecordSummary
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,8 @@ _ACTIONS = {
     ),
     "hot_mismatch": (
         "hot rows were written outside ledgerstore (the artifact is authoritative): find who wrote to"
-        " {partition}; reads of ledger file {id} are served from its verified artifact from now on"
+        " {partition} (rows with ledger_file_id = {id}); reads of ledger file {id} are served from its"
+        " verified artifact from now on"
     ),
 }
 
@@ -123,8 +126,8 @@ class VerifyReport:
         }
 
 
-def _found(ledger: LedgerFile, kind: str, detail: str) -> Discrepancy:
-    action = _ACTIONS[kind].format(id=ledger.id, partition=hot_partition_name(ledger.id))
+def _found(ledger: LedgerFile, kind: str, detail: str, *, partition: str = "") -> Discrepancy:
+    action = _ACTIONS[kind].format(id=ledger.id, partition=partition or hot_partition_name(ledger.id))
     return Discrepancy(ledger_file_id=ledger.id, kind=kind, detail=detail, action=action)
 
 
@@ -203,22 +206,66 @@ def _verify_sidecars(store: Storage, report: VerifyReport) -> None:
                 report.discrepancies.append(found)
 
 
-def check_hot(connection: Connection, ledger: LedgerFile, *, deep: bool) -> Discrepancy | None:
+#: Active ledgers checked per transaction (one snapshot each; locks stay bounded).
+HOT_BATCH = 1000
+_RETRIES = 3
+
+
+def _hot_differences(ledger: LedgerFile, found: HotRows, *, deep: bool) -> Discrepancy | None:
     """Compare an active ledger's hot rows with its recorded summary (and sha256 when `deep`)."""
     recorded = ledger.summary
     assert recorded is not None
-    if not partition_exists(connection, ledger.id):
-        return _found(ledger, "hot_mismatch", f"{hot_partition_name(ledger.id)} does not exist")
-    count, debit, credit = partition_totals(connection, ledger.id)
+    if not found.exists:
+        return _found(ledger, "hot_mismatch", f"{found.table} does not exist", partition=found.table)
     actual = RecordSummary(
-        count=count, debit_total=debit, credit_total=credit, records_sha256=recorded.records_sha256
+        count=found.count,
+        debit_total=found.debit_total,
+        credit_total=found.credit_total,
+        records_sha256=recorded.records_sha256,
     )
-    if deep and actual == recorded:
-        actual = summarize(stream_partition(connection, ledger.id))
     differences = _summary_differences(recorded, actual)
+    if deep and not differences and found.records_sha256 is not None:
+        # Only rows whose count and totals are right are compared by sha256 (as a deep read
+        # of them would be): a ledger's finding is the same with and without `deep`.
+        differences = _summary_differences(recorded, replace(actual, records_sha256=found.records_sha256))
     if differences:
-        return _found(ledger, "hot_mismatch", "hot rows have " + ", ".join(differences))
+        detail = "hot rows have " + ", ".join(differences)
+        return _found(ledger, "hot_mismatch", detail, partition=found.table)
     return None
+
+
+def _verify_hot(store: Storage, report: VerifyReport) -> None:
+    """Check the active ledgers `HOT_BATCH` at a time, each batch in a REPEATABLE READ
+    transaction of its own (statuses and rows from one snapshot): locks, snapshots and memory
+    stay bounded whatever the number of ledgers."""
+    after = 0
+    with store.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        while True:
+            batch, found = _hot_batch(connection, after, deep=report.deep)
+            if not batch:
+                return
+            for ledger in batch:
+                report.hot_checked += 1
+                discrepancy = _hot_differences(ledger, found[ledger.id], deep=report.deep)
+                if discrepancy is not None:
+                    report.discrepancies.append(discrepancy)
+            after = batch[-1].id
+
+
+def _hot_batch(
+    connection: Connection, after: int, *, deep: bool
+) -> tuple[list[LedgerFile], dict[int, HotRows]]:
+    """The next active ledgers after id `after` and their hot rows, in one snapshot. A ledger's
+    own partition dropped by a switch after the snapshot was taken: the batch is read again."""
+    for attempt in range(_RETRIES):
+        try:
+            with connection.begin():
+                batch = repository.search(connection, status=Status.ACTIVE, after_id=after, limit=HOT_BATCH)
+                return batch, inspect_hot(connection, [ledger.id for ledger in batch], deep=deep)
+        except PartitionGoneError:
+            if attempt == _RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def verify_store(
@@ -241,13 +288,7 @@ def verify_store(
             report.discrepancies.append(found)
         if on_checked is not None:
             on_checked(ledger.id)
-    with store.engine.connect() as connection:
-        for ledger in repository.search(connection, status=Status.ACTIVE):
-            report.hot_checked += 1
-            found = check_hot(connection, ledger, deep=deep)
-            connection.rollback()  # release the partition lock a deep read takes
-            if found is not None:
-                report.discrepancies.append(found)
+    _verify_hot(store, report)
     _verify_sidecars(store, report)
     _record(store, report.discrepancies)
     return report

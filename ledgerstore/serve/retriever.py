@@ -1,8 +1,11 @@
 """The waterfall retriever: hot if active, else the verified artifact, else reprocess the raw file.
 
-- hot: the active ledger's partition, read in a REPEATABLE READ transaction that holds a lock on
-  the partition from the first row on, so a concurrent switch cannot drop it mid-read. If the
-  ledger stops being active between the status check and the first row, the waterfall restarts.
+- hot: the active ledger's rows (its own partition or its shared slot), read in a REPEATABLE
+  READ transaction: its status and its rows come from one snapshot, so rows a concurrent
+  switch deletes from a shared slot are still all seen, and an own partition is locked from the
+  first row on, so a concurrent switch cannot drop it mid-read. If the ledger stops being active
+  between the status check and the first row (no rows where some are recorded), the waterfall
+  restarts.
   The rows are digested as they stream; a mismatch with the recorded records sha256 (rows
   altered in the database) is recorded as a `hot_mismatch` incident and raises at the end of
   the stream. A ledger with such an incident is never served hot again: it falls through to
@@ -32,7 +35,7 @@ from ledgerstore.errors import (
     ObjectNotFoundError,
     PartitionGoneError,
 )
-from ledgerstore.hot.partitions import stream_partition
+from ledgerstore.hot.slots import stream_hot
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.status import Status
@@ -102,8 +105,9 @@ class Retriever:
             if current.status != Status.ACTIVE or current.records_sha256 is None:
                 connection.close()
                 return None
-            stream = stream_partition(connection, ledger.id)
-            first = next(stream, None)  # the partition is locked from here on
+            # One statement in this snapshot: the rows the status just read says are active.
+            stream = stream_hot(connection, ledger.id, expected=current.record_count or 0)
+            first = next(stream, None)  # the rows' table is locked from here on
         except PartitionGoneError:
             connection.close()
             return None

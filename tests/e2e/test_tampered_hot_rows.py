@@ -34,7 +34,10 @@ def _ingest(env: dict[str, str]) -> int:
 def _tamper(engine: Engine, ledger_id: int) -> None:
     with engine.begin() as connection:
         connection.execute(
-            sa.text(f"UPDATE hot_records_{ledger_id} SET debit = debit + 1000000 WHERE debit > 0")
+            sa.text(
+                "UPDATE hot_records SET debit = debit + 1000000 WHERE ledger_file_id = :id AND debit > 0"
+            ),
+            {"id": ledger_id},
         )
         connection.execute(sa.text("DELETE FROM integrity_incidents"))  # a fresh, undetected tamper
 

@@ -65,13 +65,16 @@ def test_rerun_after_a_crash_converges(
         assert records.tier == "cold"
 
 
+@pytest.mark.parametrize("own_partition_rows", [1, 20_000], ids=["own-partition", "shared-slot"])
 def test_a_failed_freeze_rolls_back_the_rows_staged_beside_it(
-    store: LedgerStore, ledger_fixture: Path, monkeypatch: pytest.MonkeyPatch
+    store: LedgerStore, ledger_fixture: Path, monkeypatch: pytest.MonkeyPatch, own_partition_rows: int
 ) -> None:
-    """The artifact is written in a thread while the hot rows are staged: if writing it fails,
-    the staged rows go with the switch's transaction, nothing is switched, and a retry completes."""
+    """A large ledger's artifact is written in a thread while its partition is staged: if writing
+    it fails, the staged rows go with the switch's transaction, nothing is switched, and a retry
+    completes (a small one is frozen first, then loaded)."""
     import ledgerstore.lifecycle.process as process
 
+    store.own_partition_rows = own_partition_rows
     old = store.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025).ledger
     real = process.ensure_artifact
 

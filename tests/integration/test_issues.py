@@ -205,5 +205,5 @@ def test_migration_0004_downgrades_and_upgrades_again(store: LedgerStore) -> Non
             sa.text("SELECT status, error FROM ledger_files WHERE id = :id"), {"id": rejected.id}
         ).one()
     assert (status, error) == ("failed", "rejected")  # the old schema has no rejected status
-    assert upgrade(store.engine) == "0004"
+    assert upgrade(store.engine, "0004") == "0004"
     assert store.ledger(rejected.id).status == Status.FAILED

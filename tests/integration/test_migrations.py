@@ -58,7 +58,7 @@ def test_constraints_and_indexes_match_declared_models(empty_database_url: URL) 
         one_active = connection.execute(
             sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'uq_ledger_files_one_active'")
         ).scalar_one()
-    assert partition_key == "LIST (ledger_file_id)"
+    assert partition_key == "LIST (slot)"
     assert "WHERE (status = 'active'::text)" in one_active
     engine.dispose()
 
@@ -110,5 +110,6 @@ def test_the_migrated_hot_table_is_the_declared_record(empty_database_url: URL) 
                 " ORDER BY attnum"
             )
         ).all()
-    assert [tuple(row) for row in rows] == [(f.name, types[f.kind], f.nullable) for f in RECORD_SCHEMA]
+    declared = [(f.name, types[f.kind], f.nullable) for f in RECORD_SCHEMA]
+    assert [tuple(row) for row in rows] == [*declared, ("slot", "bigint", False)]  # then the partition key
     engine.dispose()

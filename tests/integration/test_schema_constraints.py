@@ -98,6 +98,7 @@ def _hot_row(ledger_file_id: int, **changes: Any) -> dict[str, Any]:
         "credit": Decimal("0.00"),
         "currency": "USD",
         "attributes": {},
+        "slot": ledger_file_id,  # a partition of its own
     }
     row.update(changes)
     return row

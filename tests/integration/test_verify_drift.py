@@ -63,10 +63,14 @@ def test_verify_catches_each_kind_of_damage(store: LedgerStore, ledgers: dict[st
             {"id": miscounted},
         )
         connection.execute(
-            sa.text(f"UPDATE hot_records_{hot_debit} SET debit = debit + 1 WHERE row_number = 2")
+            sa.text("UPDATE hot_records SET debit = debit + 1 WHERE ledger_file_id = :id AND row_number = 2"),
+            {"id": hot_debit},
         )
         connection.execute(
-            sa.text(f"UPDATE hot_records_{hot_text} SET description = 'edited' WHERE row_number = 3")
+            sa.text(
+                "UPDATE hot_records SET description = 'edited' WHERE ledger_file_id = :id AND row_number = 3"
+            ),
+            {"id": hot_text},
         )
 
     found = _kinds(store)

@@ -74,6 +74,10 @@ def test_canonical_json_follows_the_declaration() -> None:
 
 
 def test_the_hot_table_and_copy_types_follow_the_declaration() -> None:
-    assert tuple(column.name for column in hot_records.columns) == RECORD_FIELDS
-    assert [column.nullable for column in hot_records.columns] == [f.nullable for f in RECORD_SCHEMA]
+    # The record's fields, then the partition key.
+    assert tuple(column.name for column in hot_records.columns) == (*RECORD_FIELDS, "slot")
+    assert [column.nullable for column in hot_records.columns] == [
+        *(f.nullable for f in RECORD_SCHEMA),
+        False,
+    ]
     assert len(TYPES) == len(RECORD_SCHEMA)

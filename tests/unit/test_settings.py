@@ -61,3 +61,13 @@ def test_importing_every_module_starts_nothing(tmp_path: Path) -> None:
     env = {**os.environ, "LEDGERSTORE_HOME": str(home)}
     subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=120)
     assert not home.exists()
+
+
+def test_the_own_partition_threshold_comes_from_the_environment(tmp_path: Path) -> None:
+    home = {"LEDGERSTORE_HOME": str(tmp_path)}
+    assert Settings.from_env(home).hot_own_partition_rows == 20_000
+    chosen = Settings.from_env({**home, "LEDGERSTORE_HOT_OWN_PARTITION_ROWS": "500"})
+    assert chosen.hot_own_partition_rows == 500
+    for bad in ("0", "-3", "many", "1.5"):
+        with pytest.raises(ConfigurationError, match="LEDGERSTORE_HOT_OWN_PARTITION_ROWS"):
+            Settings.from_env({**home, "LEDGERSTORE_HOT_OWN_PARTITION_ROWS": bad})
