@@ -22,7 +22,9 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import itemgetter
+from functools import partial
+from operator import is_not
+from typing import cast
 
 from reporting.provenance import ProvenanceValue
 from reporting.renderers.cells import amount_text
@@ -31,6 +33,8 @@ from reporting.renderers.xlsx_sheet import MAX_SHEET_ROWS, ZIP32_LIMIT, SheetKin
 from reporting.table import Cell, ColumnKind, Row, Section, Table
 
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
+_WIDTH_BLOCK = 1 << 16
+_present = partial(is_not, None)
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -128,28 +132,36 @@ def _provenance_sheet(name: str, items: list[tuple[str, ProvenanceValue]]) -> _S
 
 
 def _widths(section: Section) -> tuple[float, ...]:
-    """Each column's width: its longest header or cell as displayed, plus 2, within 8 … 60."""
-    widths = []
-    for index, column in enumerate(section.columns):
-        values = [value for value in map(itemgetter(index), section.rows) if value is not None]
-        values.extend(value for value in map(itemgetter(index), section.totals) if value is not None)
-        widths.append(_clamp(max(len(column.name), _longest(column.kind, values))))
-    return tuple(widths)
+    """Each column's width: its longest header or cell as displayed, plus 2, within 8 … 60.
+
+    Worked out a block of rows at a time, column by column: a text's display length once per
+    distinct text in the block, an amount's or int's from the block's extremes (the display
+    grows with the magnitude on each side of zero), a date's is 10.
+    """
+    longest = [len(name) for name in section.column_names]
+    kinds = [column.kind for column in section.columns]
+    for rows in (section.rows, section.totals):
+        for start in range(0, len(rows), _WIDTH_BLOCK):
+            columns = zip(*rows[start : start + _WIDTH_BLOCK], strict=True)
+            for index, (kind, column) in enumerate(zip(kinds, columns, strict=True)):
+                values = list(filter(_present, column))
+                if values:
+                    longest[index] = max(longest[index], _longest(kind, values))
+    return tuple(map(_clamp, longest))
 
 
 def _longest(kind: ColumnKind, values: list[Cell]) -> int:
-    if not values:
-        return 0
     if kind == "date":
         return 10
     if kind == "text":
         return max(map(_text_length, set(values)))
-    # An amount's or int's display grows with its magnitude, on each side of zero: the
-    # extremes are the longest.
-    extremes = (min(values), max(values))  # type: ignore[type-var]
     if kind == "amount":
-        return max(_amount_length(value) for value in extremes)
-    return max(_text_length(value) for value in extremes)
+        amounts = cast(list[Decimal], values)
+        if not all(map(Decimal.is_finite, amounts)):
+            amount_text(next(value for value in amounts if not value.is_finite()))  # raises
+        return max(_amount_length(min(amounts)), _amount_length(max(amounts)))
+    numbers = cast(list[int], values)
+    return max(_text_length(min(numbers)), _text_length(max(numbers)))
 
 
 def _amount_length(value: Cell) -> int:

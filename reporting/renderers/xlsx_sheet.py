@@ -34,6 +34,8 @@ _CACHE_LIMIT = 1 << 17
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _NEEDS_ESCAPE = re.compile(r"[&<>\r]")
+#: Text Excel would read as an escaped character (`_x0041_` is `A`): its `_` is escaped itself.
+_LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 #: An amount cell whose text is not a plain finite non-negative-zero number (`-0.00`, `NaN`).
 _ODD_AMOUNT = re.compile(r"<v>(?:-0(?:\.0*)?(?:E[+-]?\d+)?|[^<]*[nN][^<]*)</v>")
 #: Excel's serial day 0 (1900 date system, with its fictitious 1900-02-29 at serial 60).
@@ -250,4 +252,6 @@ def _inline(text: str) -> str:
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     if _NEEDS_ESCAPE.search(text):
         text = text.translate(_ESCAPE)
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub("_x005F_", text)
     return f"<is><t{space}>{text}</t></is></c>"
