@@ -134,9 +134,9 @@ def _provenance_sheet(name: str, items: list[tuple[str, ProvenanceValue]]) -> _S
 def _widths(section: Section) -> tuple[float, ...]:
     """Each column's width: its longest header or cell as displayed, plus 2, within 8 … 60.
 
-    Worked out a block of rows at a time, column by column: a text's display length once per
-    distinct text in the block, an amount's or int's from the block's extremes (the display
-    grows with the magnitude on each side of zero), a date's is 10.
+    Worked out a block of rows at a time, column by column: texts by their lengths (line by
+    line only in a block where some text is not printable), amounts and ints from the block's
+    extremes (the display grows with the magnitude on each side of zero); a date's is 10.
     """
     longest = [len(name) for name in section.column_names]
     kinds = [column.kind for column in section.columns]
@@ -154,7 +154,10 @@ def _longest(kind: ColumnKind, values: list[Cell]) -> int:
     if kind == "date":
         return 10
     if kind == "text":
-        return max(map(_text_length, set(values)))
+        texts = cast(list[str], values)
+        if "".join(texts).isprintable():  # no line breaks in any: lengths as they are
+            return max(map(len, texts)) + 1
+        return max(map(_text_length, texts))
     if kind == "amount":
         amounts = cast(list[Decimal], values)
         if not all(map(Decimal.is_finite, amounts)):

@@ -15,10 +15,11 @@ a reader gets the double nearest the exact amount.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
 from reporting.renderers.cells import amount_text, neutralize
 from reporting.renderers.xlsx_package import BOLD_STYLE, STYLE
@@ -29,11 +30,14 @@ MAX_SHEET_ROWS = 1_048_576
 #: zipfile's limit for an entry opened without zip64 sizes.
 ZIP32_LIMIT = (1 << 31) - 1
 _CHUNK_ROWS = 2048
-_CACHE_LIMIT = 1 << 17
 #: Characters XML 1.0 cannot carry; shown as U+FFFD instead.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_NEEDS_ESCAPE = re.compile(r"[&<>\r]")
+#: The same, as UTF-8 bytes: what a chunk of XML must not hold.
+_ILLEGAL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+#: A text a spreadsheet would run (see `cells.neutralize`); tab and CR are whitespace here.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_START = re.compile(r"\x00[=+\-@]")
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 #: Text Excel would read as an escaped character (`_x0041_` is `A`): its `_` is escaped itself.
 _LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 #: An amount cell whose text is not a plain finite non-negative-zero number (`-0.00`, `NaN`).
@@ -71,10 +75,9 @@ def write_sheet(
     """
     count = 1 + sum(len(rows) for rows, _ in segments)
     written = 0
-    for data in _sheet_xml(
+    for chunk in _sheet_xml(
         header=header, kinds=kinds, widths=widths, segments=segments, count=count, selected=selected
     ):
-        chunk = data.encode("utf-8")
         written += len(chunk)
         if limit is not None and written > limit:
             raise SheetTooLarge
@@ -99,25 +102,38 @@ def _sheet_xml(
     segments: Sequence[tuple[Sequence[Row], bool]],
     count: int,
     selected: bool,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     letters = [column_letter(index) for index in range(len(kinds))]
-    yield _head(letters, widths, count, selected)
     cells = "".join(
         f'<c r="{letter}1" s="1" t="inlineStr">{_inline(name)}'
         for letter, name in zip(letters, header, strict=True)
     )
-    yield f'<row r="1">{cells}</row>'
-    encoders = {bold: [_encoder(kind, bold) for kind in kinds] for bold in (False, True)}
+    yield f'{_head(letters, widths, count, selected)}<row r="1">{cells}</row>'.encode()
+    encoders = {
+        (bold, careful): [_encoder(kind, bold, careful) for kind in kinds]
+        for bold in (False, True)
+        for careful in (False, True)
+    }
     number = 2
     for rows, bold in segments:
         for start in range(0, len(rows), _CHUNK_ROWS):
             chunk = rows[start : start + _CHUNK_ROWS]
-            yield _rows_xml(chunk, number, letters, encoders[bold])
+            xml = _rows_xml(chunk, number, letters, encoders[bold, False])
+            data = xml.encode()
+            if _holds_illegal(xml, data):
+                data = _rows_xml(chunk, number, letters, encoders[bold, True]).encode()
+            yield data
             number += len(chunk)
     yield (
-        '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-        'footer="0.3"/></worksheet>'
+        b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+        b'footer="0.3"/></worksheet>'
     )
+
+
+def _holds_illegal(xml: str, data: bytes) -> bool:
+    """Whether the XML holds a character XML 1.0 cannot carry (the chunk's text put it there)."""
+    # `in` on a str that holds only Latin-1 answers at once for U+FFFE and U+FFFF.
+    return len(data.translate(None, _ILLEGAL_BYTES)) != len(data) or "\ufffe" in xml or "\uffff" in xml
 
 
 def _head(letters: Sequence[str], widths: Sequence[float], count: int, selected: bool) -> str:
@@ -140,7 +156,7 @@ def _head(letters: Sequence[str], widths: Sequence[float], count: int, selected:
 
 
 def _rows_xml(rows: Sequence[Row], first: int, letters: Sequence[str], encoders: Sequence[_Encode]) -> str:
-    numbers = range(first, first + len(rows))
+    numbers = list(map(str, range(first, first + len(rows))))
     columns = [
         [
             f'<c r="{letter}{number}"{cell}' if cell else ""
@@ -148,22 +164,20 @@ def _rows_xml(rows: Sequence[Row], first: int, letters: Sequence[str], encoders:
         ]
         for letter, encode, column in zip(letters, encoders, zip(*rows, strict=True), strict=True)
     ]
-    return "".join(
-        [
-            f'<row r="{number}">{"".join(cells)}</row>'
-            for number, cells in zip(numbers, zip(*columns, strict=True), strict=True)
-        ]
-    )
+    opening = [f'<row r="{number}">' for number in numbers]
+    # Row by row, cell by cell, in one join: no Python frame per row.
+    return "".join(itertools.chain.from_iterable(zip(opening, *columns, itertools.repeat("</row>"))))
 
 
-def _encoder(kind: SheetKind, bold: bool) -> _Encode:
+def _encoder(kind: SheetKind, bold: bool, careful: bool) -> _Encode:
     styles = BOLD_STYLE if bold else STYLE
     empty = f' s="{BOLD_STYLE["text"]}"/>' if bold else ""
     if kind == "value":
-        return _ValueCells(styles["text"], empty, styles["int"]).encode
+        return lambda column: _value_cells(column, styles["text"], empty, styles["int"])
     style = styles[kind]
     if kind == "text":
-        return _TextCells(style, empty).encode
+        encode = _careful_text_cells if careful else _text_cells
+        return lambda column: encode(column, style, empty)
     if kind == "date":
         return _DateCells(style, empty).encode
     if kind == "amount":
@@ -173,40 +187,50 @@ def _encoder(kind: SheetKind, bold: bool) -> _Encode:
     ]
 
 
-class _TextCells(dict[Cell, str]):
-    """Each distinct text's cell XML (after `<c r="…"`), made once; cleared when it grows large."""
+def _text_cells(column: tuple[Cell, ...], style: int, empty: str) -> list[str]:
+    """A chunk's text cells. Usually the column is escaped at once, as one string.
 
-    def __init__(self, style: int, empty: str) -> None:
-        super().__init__({None: empty, "": empty})
-        self._style = f' s="{style}"' if style else ""
-        self._empty = empty
+    When no text in the chunk holds a NUL, starts like a formula or has whitespace at either
+    end, the texts are joined with NUL, escaped in one pass and split again; otherwise each
+    text goes through `_inline`. (Other characters XML cannot carry are caught in the chunk's
+    bytes: `_rows_xml` then encodes the chunk again with `careful` encoders.)
+    """
+    attributes = (f' s="{style}"' if style else "") + ' t="inlineStr">'
+    texts = cast(tuple[str, ...], column if None not in column else tuple(v or "" for v in column))
+    joined = "\x00".join(texts)
+    plain = (
+        joined.count("\x00") == len(texts) - 1
+        and len("\x00".join(map(str.strip, texts))) == len(joined)
+        and not joined.startswith(_FORMULA_STARTS)
+        and _FORMULA_START.search(joined) is None
+    )
+    if not plain:
+        return _careful_text_cells(column, style, empty)
+    for character, reference in _ESCAPES:
+        if character in joined:
+            joined = joined.replace(character, reference)
+    if "_x" in joined:
+        joined = _LOOKS_ESCAPED.sub("_x005F_", joined)
+    prefix = attributes + "<is><t>"
+    return [prefix + text + "</t></is></c>" if text else empty for text in joined.split("\x00")]
 
-    def encode(self, column: tuple[Cell, ...]) -> list[str]:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-            self.update({None: self._empty, "": self._empty})
-        return list(map(self.__getitem__, column))
 
-    def __missing__(self, value: Cell) -> str:
-        assert isinstance(value, str)
-        cell = f'{self._style} t="inlineStr">{_inline(value)}'
-        self[value] = cell
-        return cell
+def _careful_text_cells(column: tuple[Cell, ...], style: int, empty: str) -> list[str]:
+    attributes = (f' s="{style}"' if style else "") + ' t="inlineStr">'
+    return [attributes + _inline(text) if isinstance(text, str) and text else empty for text in column]
 
 
-class _ValueCells(_TextCells):
-    """Provenance values: an int is a number (`0` format), anything else text."""
-
-    def __init__(self, style: int, empty: str, int_style: int) -> None:
-        super().__init__(style, empty)
-        self._int_style = int_style
-
-    def __missing__(self, value: Cell) -> str:
-        if isinstance(value, int):
-            cell = f' s="{self._int_style}"><v>{value}</v></c>'
-            self[value] = cell
-            return cell
-        return super().__missing__(value)
+def _value_cells(column: tuple[Cell, ...], style: int, empty: str, int_style: int) -> list[str]:
+    """Provenance values: an int is a number (`0` format), a text is text."""
+    text = f' s="{style}" t="inlineStr">' if style else ' t="inlineStr">'
+    return [
+        f' s="{int_style}"><v>{value}</v></c>'
+        if isinstance(value, int)
+        else text + _inline(str(value))
+        if value
+        else empty
+        for value in column
+    ]
 
 
 class _DateCells(dict[Cell, str]):
@@ -250,8 +274,9 @@ def _inline(text: str) -> str:
     """`<is><t>…</t></is></c>` for the text as a spreadsheet must show it."""
     text = neutralize(_ILLEGAL.sub("\ufffd", text))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    if _NEEDS_ESCAPE.search(text):
-        text = text.translate(_ESCAPE)
+    for character, reference in _ESCAPES:
+        if character in text:
+            text = text.replace(character, reference)
     if "_x" in text:
         text = _LOOKS_ESCAPED.sub("_x005F_", text)
     return f"<is><t{space}>{text}</t></is></c>"
