@@ -1,9 +1,9 @@
 """One worksheet's XML, streamed in chunks of rows: the hot loop of the XLSX renderer.
 
 Rows are encoded a chunk at a time, column by column: each column's cells become XML in one
-comprehension (text through a cache of escaped values, dates through a cache of serials,
-amounts and ints as their exact decimal text), then the rows are joined. Nothing is held but
-the chunk, so memory does not grow with the sheet.
+comprehension (a text column escaped as one joined string, dates through a cache of serials,
+amounts and ints as their exact decimal text), then the chunk's rows are joined in one call.
+Nothing is held but the chunk, so memory does not grow with the sheet.
 
 Cell semantics are those of the openpyxl renderer this replaced: text is an inline string
 (neutralised, XML-illegal characters as U+FFFD), an empty text or `None` is no cell (a styled

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 import reporting
-from reporting.renderers import xlsx_format
+from reporting.renderers import xlsx_format, xlsx_package, xlsx_sheet
 from reporting.renderers.cells import amount_text
 from reporting.renderers.xlsx_format import render_xlsx
 from reporting.table import Cell, Column, ColumnKind, Section, Table
@@ -277,3 +277,32 @@ def test_text_xml_cannot_carry_is_replaced_in_values_and_sheet_stays_readable() 
     records = [dataclasses.replace(r, description="nul\x00 and \ufffe") for r in ledger()]
     rows = _read_calamine(reporting.render(reporting.gl_detail(records, accounts="4000"), "xlsx"))["Detail"]
     assert any(row[7] == "nul\ufffd and \ufffd" for row in rows[1:])
+
+
+def test_an_error_while_deflating_reaches_the_caller_and_nothing_hangs() -> None:
+    class Full(io.BytesIO):
+        full = True
+
+        def write(self, data: Any) -> int:
+            if self.full and self.tell() + len(data) > 50_000:
+                raise OSError("no space left")
+            return super().write(data)
+
+    table = reporting.gl_detail(_tricky_ledger() * 200, source=SOURCE)
+    target = Full()
+    archive = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+    with (
+        pytest.raises(OSError, match="no space left"),
+        xlsx_package.open_entry(archive, "sheet.xml", large=False) as out,
+    ):
+        xlsx_sheet.write_sheet(
+            out,
+            header=table.main.column_names,
+            kinds=[column.kind for column in table.main.columns],
+            widths=xlsx_format._widths(table.main),
+            segments=((table.main.rows, False),),
+            selected=True,
+            limit=None,
+        )
+    target.full = False
+    archive.close()
