@@ -1,7 +1,8 @@
 """Renderers: a `Table` to the bytes of one output format.
 
 Each renderer is a pure function of the table, so the same table always gives the same bytes.
-Formats are imported only when used (XLSX pulls in openpyxl).
+Formats are imported only when used. XLSX is written by our own streaming writer
+(`xlsx_format`, `xlsx_sheet`, `xlsx_package`); openpyxl stays for reading workbooks.
 """
 
 from __future__ import annotations

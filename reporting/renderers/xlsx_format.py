@@ -1,128 +1,188 @@
-"""XLSX: one sheet per section plus a `Provenance` sheet, byte-for-byte reproducible.
+"""XLSX: one sheet per section plus a `Provenance` sheet, streamed, byte-for-byte reproducible.
 
-Amounts are numeric cells formatted `#,##0.00` (negative amounts too), dates are date cells,
-ints are numbers; the header row is bold and frozen, totals rows are bold, and columns are
-sized to their content. openpyxl stamps the current time into docProps/core.xml and every zip
-entry; both are fixed here, so the same table always gives the same bytes (for the same
-openpyxl and zlib).
+Amounts are numeric cells formatted `#,##0.00` (negative amounts too) whose stored value is the
+amount's exact decimal text, dates are date cells, ints are numbers; the header row is bold and
+frozen, totals rows are bold, and columns are sized to their content. A section longer than
+Excel's 1,048,576 rows (header included) continues on further sheets (`Detail (2)`, …) under
+the same header, and the provenance sheet names each sheet's rows (`sheet.Detail (2)`:
+`detail rows 1048576-2000000 of 2000000`). No clock is read: docProps/core.xml says
+2000-01-01 and every zip entry 1980-01-01, so the same table always gives the same bytes (for
+the same zlib).
+
+The sheets are written by a purpose-built streaming writer (`xlsx_sheet`, `xlsx_package`), not
+openpyxl or xlsxwriter: it encodes a chunk of rows column by column and holds nothing else, and
+at 1M rows it is several times faster than either (bench/bench_xlsx.py, docs/performance.md).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
-import shutil
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO, Any
-
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
+from functools import partial
+from operator import is_not
+from typing import cast
 
 from reporting.provenance import ProvenanceValue
-from reporting.renderers.cells import amount_text, neutralize
-from reporting.table import Cell, ColumnKind, Section, Table
+from reporting.renderers.cells import amount_text
+from reporting.renderers.xlsx_package import open_entry, sheet_part, write_fixed_parts
+from reporting.renderers.xlsx_sheet import MAX_SHEET_ROWS, ZIP32_LIMIT, SheetKind, SheetTooLarge, write_sheet
+from reporting.table import Cell, ColumnKind, Row, Section, Table
 
-#: What docProps/core.xml says for created/modified: fixed, so the bytes never depend on when.
-FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-#: The date of every zip entry (the zip format cannot say 1970; 1980-01-01 is its epoch).
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-AMOUNT_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-INT_FORMAT = "0"
-_FORMATS: dict[ColumnKind, str | None] = {
-    "amount": AMOUNT_FORMAT,
-    "date": DATE_FORMAT,
-    "int": INT_FORMAT,
-    "text": None,
-}
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
-#: Characters XML 1.0 cannot carry (openpyxl refuses them); shown as U+FFFD instead.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_WIDTH_BLOCK = 1 << 16
+_present = partial(is_not, None)
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def render_xlsx(table: Table) -> bytes:
-    workbook = Workbook(write_only=True)
-    workbook.properties.creator = "ledgerstore"
-    workbook.properties.title = table.report
-    workbook.properties.created = FIXED_TIME
-    workbook.properties.modified = FIXED_TIME
-    used: set[str] = set()
-    for section in table.sections:
-        _write_sheet(workbook, _sheet_name(section.title, used), section)
-    _write_provenance(workbook, _sheet_name("Provenance", used), table.provenance.items())
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Sheet:
+    name: str
+    header: tuple[str, ...]
+    kinds: tuple[SheetKind, ...]
+    widths: tuple[float, ...]
+    segments: tuple[tuple[Sequence[Row], bool], ...]
+
+
+def render_xlsx(table: Table, *, max_sheet_rows: int = MAX_SHEET_ROWS) -> bytes:
+    """The table as an XLSX workbook. `max_sheet_rows` (header included) is Excel's limit."""
+    if max_sheet_rows < 2:
+        raise ValueError(f"a sheet holds the header and at least one row, not {max_sheet_rows}")
+    sheets = _plan(table, max_sheet_rows)
+    large: set[int] = set()
+    while True:
+        try:
+            return _package(table.report, sheets, large)
+        except SheetTooLarge as exc:  # rare: over 2 GiB of XML in one sheet; again, with zip64
+            large.add(exc.args[0])
+
+
+def _package(title: str, sheets: Sequence[_Sheet], large: set[int]) -> bytes:
     buffer = io.BytesIO()
-    ExcelWriter(workbook, _FixedTimeZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        write_fixed_parts(archive, [sheet.name for sheet in sheets], title)
+        for index, sheet in enumerate(sheets, 1):
+            with open_entry(archive, sheet_part(index), large=index in large) as out:
+                try:
+                    write_sheet(
+                        out,
+                        header=sheet.header,
+                        kinds=sheet.kinds,
+                        widths=sheet.widths,
+                        segments=sheet.segments,
+                        selected=index == 1,
+                        limit=None if index in large else ZIP32_LIMIT,
+                    )
+                except SheetTooLarge:
+                    raise SheetTooLarge(index) from None
     return buffer.getvalue()
 
 
-def _write_sheet(workbook: Any, name: str, section: Section) -> None:
-    sheet = _new_sheet(workbook, name, section.column_names, _widths(section))
-    kinds = [column.kind for column in section.columns]
-    bold = Font(bold=True)
-    for row in section.rows:
-        sheet.append([_cell(sheet, value, kind, None) for kind, value in zip(kinds, row, strict=True)])
-    for row in section.totals:
-        sheet.append([_cell(sheet, value, kind, bold) for kind, value in zip(kinds, row, strict=True)])
+def _plan(table: Table, max_sheet_rows: int) -> list[_Sheet]:
+    used: set[str] = set()
+    sheets: list[_Sheet] = []
+    notes: list[tuple[str, ProvenanceValue]] = []
+    for section in table.sections:
+        kinds = tuple(column.kind for column in section.columns)
+        widths = _widths(section)
+        parts = _split(section, max_sheet_rows - 1)
+        total = len(section.rows) + len(section.totals)
+        for segments, first, last in parts:
+            name = _sheet_name(section.title, used)
+            sheets.append(
+                _Sheet(name=name, header=section.column_names, kinds=kinds, widths=widths, segments=segments)
+            )
+            if len(parts) > 1:
+                notes.append((f"sheet.{name}", f"{section.title} rows {first}-{last} of {total}"))
+    items = [*table.provenance.items(), *notes]
+    sheets.append(_provenance_sheet(_sheet_name("Provenance", used), items))
+    return sheets
 
 
-def _write_provenance(workbook: Any, name: str, items: list[tuple[str, ProvenanceValue]]) -> None:
+def _split(section: Section, per_sheet: int) -> list[tuple[tuple[tuple[Sequence[Row], bool], ...], int, int]]:
+    """Each sheet's segments of body and totals rows, with its first and last row (1-based)."""
+    body, totals = section.rows, section.totals
+    total = len(body) + len(totals)
+    parts = []
+    for start in range(0, max(total, 1), per_sheet):
+        stop = min(start + per_sheet, total)
+        segments: list[tuple[Sequence[Row], bool]] = []
+        if start < len(body):
+            segments.append((body[start : min(stop, len(body))], False))
+        if stop > len(body):
+            segments.append((totals[max(start - len(body), 0) : stop - len(body)], True))
+        parts.append((tuple(segments), start + 1, stop))
+    return parts
+
+
+def _provenance_sheet(name: str, items: list[tuple[str, ProvenanceValue]]) -> _Sheet:
     key_width = max(len(key) for key, _ in items)
-    value_width = max(_display_length(value) for _, value in items)
-    widths = [float(min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH)) for width in (key_width, value_width)]
-    sheet = _new_sheet(workbook, name, ("key", "value"), widths)
-    for key, value in items:
-        kind: ColumnKind = "int" if isinstance(value, int) else "text"
-        sheet.append([_cell(sheet, key, "text", None), _cell(sheet, value, kind, None)])
+    value_width = max(_text_length(value) if value is not None else 0 for _, value in items)
+    rows = tuple((key, value) for key, value in items)
+    return _Sheet(
+        name=name,
+        header=("key", "value"),
+        kinds=("text", "value"),
+        widths=(_clamp(key_width), _clamp(value_width)),
+        segments=((rows, False),),
+    )
 
 
-def _new_sheet(workbook: Any, name: str, header: Sequence[str], widths: Sequence[float]) -> Any:
-    sheet = workbook.create_sheet(name)
-    for index, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, title, "text", bold) for title in header])
-    return sheet
+def _widths(section: Section) -> tuple[float, ...]:
+    """Each column's width: its longest header or cell as displayed, plus 2, within 8 … 60.
+
+    Worked out a block of rows at a time, column by column: texts by their lengths (line by
+    line only in a block where some text is not printable), amounts and ints from the block's
+    extremes (the display grows with the magnitude on each side of zero); a date's is 10.
+    """
+    longest = [len(name) for name in section.column_names]
+    kinds = [column.kind for column in section.columns]
+    for rows in (section.rows, section.totals):
+        for start in range(0, len(rows), _WIDTH_BLOCK):
+            columns = zip(*rows[start : start + _WIDTH_BLOCK], strict=True)
+            for index, (kind, column) in enumerate(zip(kinds, columns, strict=True)):
+                values = list(filter(_present, column))
+                if values:
+                    longest[index] = max(longest[index], _longest(kind, values))
+    return tuple(map(_clamp, longest))
 
 
-def _cell(sheet: Any, value: Cell, kind: ColumnKind, font: Any) -> Any:
-    if isinstance(value, str):
-        value = neutralize(_ILLEGAL.sub("\ufffd", value))
-    cell = WriteOnlyCell(sheet, value=value)
-    number_format = _FORMATS[kind]
-    if number_format is not None and value is not None:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def _widths(section: Section) -> list[float]:
-    widths = [len(name) for name in section.column_names]
-    for row in (*section.rows, *section.totals):
-        for index, value in enumerate(row):
-            widths[index] = max(widths[index], _display_length(value))
-    return [float(min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH)) for width in widths]
-
-
-def _display_length(value: Cell) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, Decimal):
-        text = amount_text(value)
-        whole = text.lstrip("-").split(".")[0]
-        return len(text.split(".")[0]) + (len(whole) - 1) // 3 + 3  # thousands commas, 2 decimals
-    if isinstance(value, dt.date):
+def _longest(kind: ColumnKind, values: list[Cell]) -> int:
+    if kind == "date":
         return 10
-    return max((len(line) for line in str(value).splitlines()), default=0) + 1
+    if kind == "text":
+        texts = cast(list[str], values)
+        if "".join(texts).isprintable():  # no line breaks in any: lengths as they are
+            return max(map(len, texts)) + 1
+        return max(map(_text_length, texts))
+    if kind == "amount":
+        amounts = cast(list[Decimal], values)
+        if not all(map(Decimal.is_finite, amounts)):
+            amount_text(next(value for value in amounts if not value.is_finite()))  # raises
+        return max(_amount_length(min(amounts)), _amount_length(max(amounts)))
+    numbers = cast(list[int], values)
+    return max(_text_length(min(numbers)), _text_length(max(numbers)))
+
+
+def _amount_length(value: Cell) -> int:
+    assert isinstance(value, Decimal)
+    text = amount_text(value)
+    whole = text.lstrip("-").split(".")[0]
+    return len(text.split(".")[0]) + (len(whole) - 1) // 3 + 3  # thousands commas, 2 decimals
+
+
+def _text_length(value: Cell) -> int:
+    text = str(value)
+    if text.isprintable():  # no line breaks
+        return len(text) + 1
+    return max((len(line) for line in text.splitlines()), default=0) + 1
+
+
+def _clamp(width: int) -> float:
+    return float(min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH))
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -134,46 +194,3 @@ def _sheet_name(title: str, used: set[str]) -> str:
         name, number = base[: 31 - len(suffix)] + suffix, number + 1
     used.add(name.lower())
     return name
-
-
-class _FixedTimeZipFile(zipfile.ZipFile):
-    """A zip file whose entries all carry one fixed date and the same attributes.
-
-    openpyxl adds entries with `writestr(name, data)` (dated now) and `write(path, name)` (dated
-    with the temporary file's mtime); both are routed through a fixed `ZipInfo` here.
-    """
-
-    def writestr(
-        self,
-        zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: Any,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        name = (
-            zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
-        )
-        super().writestr(_fixed_info(name), data, compress_type, compresslevel)
-
-    def write(
-        self,
-        filename: Any,
-        arcname: Any = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        info = _fixed_info(str(arcname if arcname is not None else filename))
-        with open(filename, "rb") as source, self.open(info, "w") as target:
-            _copy(source, target)
-
-
-def _fixed_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # unix, whichever system wrote it
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def _copy(source: IO[bytes], target: IO[bytes]) -> None:
-    shutil.copyfileobj(source, target, 1 << 20)
