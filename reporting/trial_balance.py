@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from normalizer.record import Record
+from reporting.columns import BALANCE_COLUMNS, Balances, accumulate_columns, arrow_columns
 from reporting.money import ZERO, exact
 from reporting.provenance import Intake, Provenance, Source
 from reporting.selection import AccountsArg, DateArg, DateRange, account_filter, account_key
@@ -30,9 +31,6 @@ TOTAL_COLUMNS = (
     Column("balanced", "text"),
 )
 
-#: Per (account, currency): [debit, credit, account name].
-Balances = dict[tuple[str, str], list[Decimal | str]]
-
 
 def trial_balance(
     records: Iterable[Record],
@@ -51,7 +49,11 @@ def trial_balance(
     dates = DateRange.of(date_from, date_to)
     keep = account_filter(accounts)
     intake = Intake(records, source)
-    balances, count = accumulate(intake.records, dates)
+    columns = arrow_columns(records, BALANCE_COLUMNS) if intake.source.records_sha256 else None
+    if columns is not None:  # a cold ledger: straight from the verified artifact's columns
+        balances, count = accumulate_columns(columns, dates)
+    else:
+        balances, count = accumulate(intake.records, dates)
     rows: list[Row] = []
     with exact():
         for (account, currency), (debit, credit, name) in sorted(

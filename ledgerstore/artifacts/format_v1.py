@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Any, BinaryIO, cast
 
 import orjson
-from isal import igzip, igzip_lib
+from isal import igzip, igzip_lib, isal_zlib
 
 from ledgerstore.artifacts.codec import RecordBatch
 from ledgerstore.artifacts.keys import artifact_key
@@ -139,13 +139,72 @@ def decode_artifact_batches(stream: BinaryIO) -> Iterator[RecordBatch]:
         raise ArtifactFormatError(f"the artifact is not valid gzip: {exc}") from exc
 
 
-def _line_chunks(gz: igzip.GzipFile) -> Iterator[bytes]:
+def decode_artifact_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The records' canonical JSON Lines (each ending in a newline), several megabytes at a time.
+
+    What the records sha256 is taken over, and what the columnar reader parses
+    (`ledgerstore.artifacts.columns`): no record is built. In the stored layout the only raw
+    newlines end records (JSON escapes them in strings), each after `}` and a comma but for the
+    last, so dropping the comma before every newline gives the lines. Raises
+    `ArtifactFormatError` on anything that is not one complete artifact; a malformed line is
+    left to the parser and to the records sha256.
+    """
+    decompressor = isal_zlib.decompressobj(wbits=_GZIP_WBITS)
+    tail = b""  # the start of a line whose end is in the next block
+    pending = b""  # whole lines held back until we know whether the closing bracket ends them
+    started = False
+    try:
+        while not decompressor.eof and (block := stream.read(_COMPRESSED_READ)):
+            text = _drop_line_commas(tail + decompressor.decompress(block))
+            if not started:
+                if len(text) < 2:
+                    tail = text
+                    continue
+                if not text.startswith(b"[\n"):
+                    raise ArtifactFormatError("the artifact does not start with '['")
+                text, started = text[2:], True
+            cut = text.rfind(b"\n") + 1
+            if cut:
+                if pending:
+                    yield pending
+                pending, text = text[:cut], text[cut:]
+            tail = text
+        rest = stream.read()
+    except _GZIP_ERRORS as exc:
+        raise ArtifactFormatError(f"the artifact is not valid gzip: {exc}") from exc
+    if not decompressor.eof:
+        raise ArtifactFormatError("the artifact is truncated: its gzip stream does not end")
+    if decompressor.unused_data or rest:
+        raise ArtifactFormatError("the artifact has data after its gzip stream")
+    if tail or not (pending == b"]\n" or pending.endswith(b"\n]\n")):
+        raise ArtifactFormatError("the artifact is truncated: no closing ']'")
+    if len(pending) > 2:
+        yield pending[:-2]
+
+
+def _drop_line_commas(text: bytes) -> bytes:
+    """`text` without the comma before each newline (numpy: ~2x `bytes.replace` here)."""
+    import numpy as np
+
+    data = np.frombuffer(text, dtype=np.uint8)
+    before = np.flatnonzero(data == _NEWLINE) - 1
+    before = before[before >= 0]
+    keep = np.ones(len(data), dtype=bool)
+    keep[before[data[before] == _COMMA]] = False
+    return data[keep].tobytes()
+
+
+_NEWLINE, _COMMA = ord("\n"), ord(",")
+
+
+def _line_chunks(gz: igzip.GzipFile, read_size: int = 0) -> Iterator[bytes]:
     """The record lines between the opening and closing bracket lines, in chunks of whole lines."""
     if gz.read(2) != b"[\n":
         raise ArtifactFormatError("the artifact does not start with '['")
+    read_size = read_size or _READ
     pending = b""  # whole lines held back until we know whether the closing bracket ends them
     buffer = bytearray()
-    while block := gz.read(_READ):
+    while block := gz.read(read_size):
         buffer += block
         cut = buffer.rfind(b"\n") + 1
         if cut:
@@ -165,6 +224,9 @@ def _line_chunks(gz: igzip.GzipFile) -> Iterator[bytes]:
 #: objects are alive when the cyclic GC runs, so it does not promote and re-scan them: 64 KiB
 #: batches read a million records ~30% slower.
 _READ = 16 << 10
+#: Compressed bytes the columnar reader decompresses at a time (~10 MB of lines).
+_COMPRESSED_READ = 1 << 20
+_GZIP_WBITS = 31  # a gzip member, header and trailer checked
 #: Each canonical line ends its record and its attributes object: `}}`, then `,` but for the last.
 _LINE_END = re.compile(rb"}},?\n")
 #: Bound on each decoder's amount and date caches (ledgers repeat both: 0.00, period ends).
@@ -267,6 +329,9 @@ class V1Codec:
 
     def batches(self, stream: BinaryIO) -> Iterator[RecordBatch]:
         return decode_artifact_batches(stream)
+
+    def line_chunks(self, stream: BinaryIO) -> Iterator[bytes]:
+        return decode_artifact_lines(stream)
 
 
 V1 = V1Codec()
