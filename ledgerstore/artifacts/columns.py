@@ -127,7 +127,7 @@ class LinesDecoder:
         if self._chunks:
             raw = pa.concat_tables(self._chunks)
         else:
-            raw = pa.table({spec.name: pa.array([], pa.string()) for spec in self._parsed})
+            raw = pa.table({spec.name: pa.array([], arrow_type(spec.kind)) for spec in self._parsed})
             if self._attributes:
                 raw = raw.append_column("attributes", _empty_maps(0))
         self._chunks.clear()
@@ -156,7 +156,8 @@ def records_table(records: Iterable[Record], columns: Sequence[str] | None = Non
         if spec.kind == "money":
             arrays[spec.name] = pa.array([format(value, "f") for value in column], pa.string())
         elif spec.kind == "mapping":
-            arrays[spec.name] = pa.array([list(value.items()) for value in column], arrow_type("mapping"))
+            # In key order, as canonical JSON has them (a hot row's jsonb keeps another order).
+            arrays[spec.name] = pa.array([sorted(value.items()) for value in column], arrow_type("mapping"))
         elif spec.kind == "id":
             arrays[spec.name] = pa.array(column, pa.int64())
         else:
@@ -178,8 +179,8 @@ def _finish(raw: pa.Table, names: tuple[str, ...]) -> tuple[pa.Table, Decimal, D
         column = raw.column(spec.name)
         if spec.kind == "money":
             column = money[spec.name]
-        elif spec.kind == "date" and column.type != pa.date32():
-            column = column.cast(pa.date32())
+        elif spec.kind != "mapping" and column.type != arrow_type(spec.kind):
+            column = column.cast(arrow_type(spec.kind))  # ISO date strings to date32
         out[spec.name] = column
     return pa.table({name: out[name] for name in names}), totals[0], totals[1]
 

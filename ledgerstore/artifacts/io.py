@@ -206,14 +206,14 @@ class VerifiedArtifact:
         """
         from ledgerstore.artifacts.columns import LinesDecoder
 
-        decoder = LinesDecoder(columns)
-        digest = RecordDigest()
-
-        def parse(lines: bytes) -> None:
-            digest.update_lines(lines, 0)
-            decoder.add(lines)
-
         with self._spool:
+            decoder = LinesDecoder(columns)
+            digest = RecordDigest()
+
+            def parse(lines: bytes) -> None:
+                digest.update_lines(lines, 0)
+                decoder.add(lines)
+
             try:
                 # Decompressing the next chunk (here) overlaps hashing and parsing the previous
                 # one (in the worker, without the GIL). One worker keeps the chunks in order.
@@ -228,7 +228,7 @@ class VerifiedArtifact:
                 table, debit, credit = decoder.table()
             except ArtifactFormatError as exc:
                 raise self._damaged(exc) from exc
-        digest.count = decoder.count
+        digest.update_lines(b"", decoder.count)  # the lines were hashed as they came, uncounted
         self._check(
             RecordSummary(
                 count=decoder.count,
