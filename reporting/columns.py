@@ -8,11 +8,13 @@ exponent), so the rendered bytes do not depend on the path; anything else iterat
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from normalizer.record import Record
+from reporting.money import ZERO, exact
 from reporting.selection import DateRange
 
 if TYPE_CHECKING:
@@ -37,53 +39,136 @@ BALANCE_COLUMNS = ("posted_on", "account", "account_name", "currency", "debit", 
 def accumulate_columns(table: pa.Table, dates: DateRange) -> tuple[Balances, int]:
     """`trial_balance.accumulate` on columns: sums per (account, currency) and the record count.
 
-    The name is the first non-empty one in row order (grouped without threads, so in order).
-    Sums are exact (the columns are wide enough for any sum of theirs) and carry the exponent
-    the record loop's Decimal sums would: that of the amount with most decimals in the group.
+    The name is the first non-empty one in row order. Sums are exact integers of the amounts'
+    unscaled values (each split in two 32-bit halves, so no int64 sum can overflow) and carry
+    the exponent the record loop's Decimal sums would: that of the group's amount with most
+    decimals. Done in numpy over the Arrow buffers: pyarrow's group-by and its conversions of
+    Python values import pandas, which would cost a report more than the grouping itself.
     """
-    import pyarrow.compute as pc
+    import numpy as np
 
     count = table.num_rows
-    if dates.bounded:
-        table = table.filter(_in_range(table.column("posted_on"), dates))
-    keys = ["account", "currency"]
-    aggregations: list[tuple[str, str]] = [("debit", "sum"), ("credit", "sum")]
-    scale = table.schema.field("debit").type.scale
-    if scale > 2:  # some amounts have more decimals: find each group's largest, per column
-        for name in ("debit", "credit"):
-            table = table.append_column(f"{name}_decimals", _decimals(table.column(name)))
-            aggregations.append((f"{name}_decimals", "max"))
-    sums = table.group_by(keys, use_threads=False).aggregate(aggregations).to_pylist()
-    named = table.filter(pc.not_equal(table.column("account_name"), ""))
-    firsts = named.group_by(keys, use_threads=False).aggregate([("account_name", "first")])
-    names = {(row["account"], row["currency"]): row["account_name_first"] for row in firsts.to_pylist()}
+    columns = {name: table.column(name).combine_chunks() for name in table.column_names}
+    keep = _in_range(columns["posted_on"], dates) if dates.bounded else None
+    accounts, account_ids = _codes(columns["account"])
+    currencies, currency_ids = _codes(columns["currency"])
+    group = account_ids.astype(np.int64) * max(len(currencies), 1) + currency_ids
+    if keep is not None:
+        group = np.where(keep, group, -1)  # out of range: a group of its own, dropped below
+    order = np.argsort(group, kind="stable")  # stable: row order within each group
+    ordered = group[order]
+    starts = np.flatnonzero(np.diff(ordered, prepend=-2))
+    if keep is not None and len(ordered) and ordered[0] == -1:
+        starts = starts[1:]
+    ends = np.append(starts[1:], len(ordered)) if len(starts) else starts
+    sums = {name: _group_sums(columns[name], order, starts) for name in ("debit", "credit")}
+    names = _first_names(columns["account_name"], order, starts, ends)
     balances: Balances = {}
-    for row in sums:
-        key = (row["account"], row["currency"])
-        debit, credit = row["debit_sum"], row["credit_sum"]
-        if scale > 2:  # exact: a sum has no more decimals than its amounts
-            debit = debit.quantize(Decimal(1).scaleb(-max(2, row["debit_decimals_max"])))
-            credit = credit.quantize(Decimal(1).scaleb(-max(2, row["credit_decimals_max"])))
-        balances[key] = [debit, credit, names.get(key, "")]
+    for index, start in enumerate(starts):
+        gid = int(ordered[start])
+        key = (accounts[gid // max(len(currencies), 1)], currencies[gid % max(len(currencies), 1)])
+        balances[key] = [sums["debit"][index], sums["credit"][index], names[index]]
     return balances, count
 
 
+def _codes(strings: Any) -> tuple[list[str], Any]:
+    """The distinct strings (in first-seen order) and each row's index into them."""
+    encoded = strings.dictionary_encode()
+    return encoded.dictionary.to_pylist(), _values(encoded.indices, "int32")
+
+
+def _values(array: Any, dtype: str) -> Any:
+    """A fixed-width Arrow array's values as a numpy view (nulls hold whatever the buffer holds)."""
+    import numpy as np
+
+    width = np.dtype(dtype).itemsize
+    data = np.frombuffer(array.buffers()[1], dtype=np.uint8)
+    return data[array.offset * width : (array.offset + len(array)) * width].view(dtype)
+
+
+def _valid(array: Any) -> Any:
+    import numpy as np
+
+    bitmap = array.buffers()[0]
+    if bitmap is None:
+        return np.ones(len(array), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    return bits[array.offset : array.offset + len(array)].astype(bool)
+
+
 def _in_range(days: Any, dates: DateRange) -> Any:
-    import pyarrow.compute as pc
-
-    keep = None
+    """Rows whose posting date is in the range; a missing date is not (as in the record loop)."""
+    epoch = dt.date(1970, 1, 1)
+    values = _values(days, "int32")
+    keep = _valid(days)
     if dates.start is not None:
-        keep = pc.greater_equal(days, dates.start)
+        keep &= values >= (dates.start - epoch).days
     if dates.end is not None:
-        before = pc.less_equal(days, dates.end)
-        keep = before if keep is None else pc.and_(keep, before)
-    return keep  # null (no posting date) is dropped by the filter, as the record loop skips it
+        keep &= values <= (dates.end - epoch).days
+    return keep
 
 
-def _decimals(amounts: Any) -> Any:
-    """Per row, the number of decimals of the amount in canonical form (trailing zeros dropped)."""
+def _group_sums(amounts: Any, order: Any, starts: Any) -> list[Decimal]:
+    """Exact per-group sums of a decimal128 column, with the record loop's exponents."""
+    import numpy as np
+
+    scale = amounts.type.scale
+    unscaled = _unscaled(amounts)
+    if unscaled is None:  # decimal256, or amounts beyond 2**63 units: exact, the slow way
+        values = amounts.to_pylist()
+        rows = np.split(order, starts[1:]) if len(starts) else []
+        with exact():
+            return [sum((values[row] for row in group), ZERO) for group in rows]
+    ordered = unscaled[order]
+    high = np.add.reduceat(ordered >> 32, starts) if len(starts) else ordered[:0]
+    low = np.add.reduceat(ordered & 0xFFFFFFFF, starts) if len(starts) else ordered[:0]
+    exponents = [-scale] * len(starts)
+    if scale > 2:  # each group's sum has as many decimals as its amount with most of them
+        exponents = [-int(value) for value in np.maximum.reduceat(_decimals(ordered, scale), starts)]
+    return [
+        Decimal((int(h) << 32) + int(lo)).scaleb(-scale).quantize(Decimal(1).scaleb(exponent))
+        for h, lo, exponent in zip(high.tolist(), low.tolist(), exponents, strict=True)
+    ]
+
+
+def _unscaled(amounts: Any) -> Any:
+    """A non-negative decimal128 column's unscaled values as int64, or None when one does not fit."""
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    text = pc.utf8_rtrim(amounts.cast(pa.string()), characters="0")
-    return pc.subtract(pc.utf8_length(text), pc.add(pc.find_substring(text, "."), 1))
+    if not pa.types.is_decimal128(amounts.type) or amounts.null_count:
+        return None
+    data = np.frombuffer(amounts.buffers()[1], dtype=np.uint8)  # 16 bytes a value, little-endian
+    words = data[amounts.offset * 16 : (amounts.offset + len(amounts)) * 16].view("<i8").reshape(-1, 2)
+    low, high = words[:, 0], words[:, 1]
+    if (high != 0).any() or (low < 0).any():
+        return None
+    return low
+
+
+def _decimals(unscaled: Any, scale: int) -> Any:
+    """Per amount, its number of decimals in canonical form (at least 2, trailing zeros dropped)."""
+    import numpy as np
+
+    decimals = np.full(len(unscaled), scale, dtype=np.int64)
+    for dropped in range(1, scale - 1):
+        decimals[unscaled % 10**dropped == 0] = scale - dropped
+    return decimals
+
+
+def _first_names(names: Any, order: Any, starts: Any, ends: Any) -> list[str]:
+    """Per group, its first non-empty account name in row order, else ''."""
+    import numpy as np
+
+    # A string array's offsets: len + 1 of them from its own offset on; equal ones bound an "".
+    offsets = np.frombuffer(names.buffers()[1], dtype=np.int32)[names.offset : names.offset + len(names) + 1]
+    nonempty = np.diff(offsets) > 0
+    named = np.flatnonzero(nonempty[order])  # positions, in group order, of rows with a name
+    first = np.searchsorted(named, starts)
+    found: list[str] = []
+    for position, end in zip(first.tolist(), ends.tolist(), strict=True):
+        if position < len(named) and named[position] < end:
+            found.append(names[int(order[named[position]])].as_py())
+        else:
+            found.append("")
+    return found

@@ -82,7 +82,7 @@ class LinesDecoder:
         self._chunks: list[pa.Table] = []
         self.count = 0
 
-    def add(self, lines: bytes) -> None:
+    def add(self, lines: bytes | memoryview) -> None:
         """Parse one chunk of whole lines (each ending in a newline).
 
         Safe to call from a worker thread (pyarrow parses without the GIL), one chunk at a time.
@@ -102,7 +102,7 @@ class LinesDecoder:
         # which is taken over the same lines and compared with the recorded one.
         self.count += table.num_rows
 
-    def _read(self, lines: bytes) -> pa.Table:
+    def _read(self, lines: bytes | memoryview) -> pa.Table:
         import pyarrow as pa
         import pyarrow.json as pj
 
@@ -110,7 +110,7 @@ class LinesDecoder:
         try:
             return pj.read_json(
                 pa.BufferReader(buffer),
-                read_options=pj.ReadOptions(block_size=_BLOCK),
+                read_options=pj.ReadOptions(block_size=_BLOCK, use_threads=False),
                 parse_options=self._options,
             )
         except pa.ArrowInvalid as exc:

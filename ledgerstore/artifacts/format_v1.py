@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from operator import attrgetter
@@ -139,7 +140,7 @@ def decode_artifact_batches(stream: BinaryIO) -> Iterator[RecordBatch]:
         raise ArtifactFormatError(f"the artifact is not valid gzip: {exc}") from exc
 
 
-def decode_artifact_lines(stream: BinaryIO) -> Iterator[bytes]:
+def decode_artifact_lines(stream: BinaryIO) -> Iterator[memoryview]:
     """The records' canonical JSON Lines (each ending in a newline), several megabytes at a time.
 
     What the records sha256 is taken over, and what the columnar reader parses
@@ -150,15 +151,14 @@ def decode_artifact_lines(stream: BinaryIO) -> Iterator[bytes]:
     left to the parser and to the records sha256.
     """
     decompressor = isal_zlib.decompressobj(wbits=_GZIP_WBITS)
-    tail = b""  # the start of a line whose end is in the next block
+    text = b""  # decompressed, not yet handed on: the opening bracket, then the start of a line
     pending = b""  # whole lines held back until we know whether the closing bracket ends them
     started = False
     try:
         while not decompressor.eof and (block := stream.read(_COMPRESSED_READ)):
-            text = _drop_line_commas(tail + decompressor.decompress(block))
+            text += decompressor.decompress(block)
             if not started:
                 if len(text) < 2:
-                    tail = text
                     continue
                 if not text.startswith(b"[\n"):
                     raise ArtifactFormatError("the artifact does not start with '['")
@@ -166,9 +166,8 @@ def decode_artifact_lines(stream: BinaryIO) -> Iterator[bytes]:
             cut = text.rfind(b"\n") + 1
             if cut:
                 if pending:
-                    yield pending
+                    yield _drop_line_commas(pending)
                 pending, text = text[:cut], text[cut:]
-            tail = text
         rest = stream.read()
     except _GZIP_ERRORS as exc:
         raise ArtifactFormatError(f"the artifact is not valid gzip: {exc}") from exc
@@ -176,25 +175,26 @@ def decode_artifact_lines(stream: BinaryIO) -> Iterator[bytes]:
         raise ArtifactFormatError("the artifact is truncated: its gzip stream does not end")
     if decompressor.unused_data or rest:
         raise ArtifactFormatError("the artifact has data after its gzip stream")
-    if tail or not (pending == b"]\n" or pending.endswith(b"\n]\n")):
+    if text or not (pending == b"]\n" or pending.endswith(b"\n]\n")):
         raise ArtifactFormatError("the artifact is truncated: no closing ']'")
     if len(pending) > 2:
-        yield pending[:-2]
+        yield _drop_line_commas(pending[:-2])
 
 
-def _drop_line_commas(text: bytes) -> bytes:
-    """`text` without the comma before each newline (numpy: ~2x `bytes.replace` here)."""
-    import numpy as np
+def _drop_line_commas(lines: bytes) -> memoryview:
+    """Whole lines without the comma before each newline, in C without the GIL (pyarrow).
 
-    data = np.frombuffer(text, dtype=np.uint8)
-    before = np.flatnonzero(data == _NEWLINE) - 1
-    before = before[before >= 0]
-    keep = np.ones(len(data), dtype=bool)
-    keep[before[data[before] == _COMMA]] = False
-    return data[keep].tobytes()
+    ~2.5x faster than `bytes.replace` here, and it runs while the previous chunk is parsed.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-
-_NEWLINE, _COMMA = ord("\n"), ord(",")
+    # One value spanning the buffer, built from its buffers: converting Python objects to Arrow
+    # would import pandas (pyarrow checks for its types), a quarter of a second of start-up.
+    offsets = pa.py_buffer(struct.pack("<qq", 0, len(lines)))
+    array = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(lines)])
+    stripped = pc.replace_substring(array, ",\n", "\n")
+    return memoryview(stripped[0].as_buffer())
 
 
 def _line_chunks(gz: igzip.GzipFile, read_size: int = 0) -> Iterator[bytes]:
@@ -330,7 +330,7 @@ class V1Codec:
     def batches(self, stream: BinaryIO) -> Iterator[RecordBatch]:
         return decode_artifact_batches(stream)
 
-    def line_chunks(self, stream: BinaryIO) -> Iterator[bytes]:
+    def line_chunks(self, stream: BinaryIO) -> Iterator[memoryview]:
         return decode_artifact_lines(stream)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ledgerstore.artifacts.codec import ArtifactCodec
+from ledgerstore.artifacts.codec import ArtifactCodec, LineChunkReader
 from ledgerstore.artifacts.format_v1 import V1
 from ledgerstore.errors import (
     ArtifactConflictError,
@@ -210,7 +210,7 @@ class VerifiedArtifact:
             decoder = LinesDecoder(columns)
             digest = RecordDigest()
 
-            def parse(lines: bytes) -> None:
+            def parse(lines: bytes | memoryview) -> None:
                 digest.update_lines(lines, 0)
                 decoder.add(lines)
 
@@ -239,11 +239,11 @@ class VerifiedArtifact:
         )
         return table
 
-    def _lines(self) -> Iterator[bytes]:
+    def _lines(self) -> Iterator[bytes | memoryview]:
         """The canonical lines in chunks: the codec's own line reader, else its batches' lines."""
-        line_chunks = getattr(self._codec, "line_chunks", None)
-        if line_chunks is not None:
-            yield from line_chunks(self._spool)
+        codec = self._codec
+        if isinstance(codec, LineChunkReader):
+            yield from codec.line_chunks(self._spool)
         else:
             for batch in self._codec.batches(self._spool):
                 yield batch.lines

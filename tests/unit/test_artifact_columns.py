@@ -52,7 +52,7 @@ def test_the_lines_are_the_records_canonical_lines(monkeypatch: pytest.MonkeyPat
     data, _ = encode_artifact(records)
     chunks = list(decode_artifact_lines(io.BytesIO(data)))
     assert len(chunks) > 10
-    assert all(chunk.endswith(b"\n") for chunk in chunks)
+    assert all(bytes(chunk).endswith(b"\n") for chunk in chunks)
     assert b"".join(chunks) == b"".join(jsonl_lines(records))
 
 
