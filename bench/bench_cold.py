@@ -104,7 +104,7 @@ def _report(home: Path, ledger_id: int, artifact: Path, repeat: int, before: Pat
     for _ in range(repeat):
         for name, command in sides.items():
             started = time.perf_counter()
-            done = subprocess.run(command, check=True, capture_output=True, env=command.env)
+            done = subprocess.run(command, check=True, capture_output=True, env=command.env, cwd=command.cwd)
             times[name].append(time.perf_counter() - started)
             outputs[name] = done.stdout
     assert _sums(outputs["ours"], ours=True) == _sums(outputs["duckdb"], ours=False), "figures differ"
@@ -127,18 +127,21 @@ def _report(home: Path, ledger_id: int, artifact: Path, repeat: int, before: Pat
 
 class _Command(list[str]):
     env: dict[str, str]
+    cwd: Path  # `python -m` puts the working directory first on sys.path
 
 
 def _cli(root: Path, home: Path, ledger_id: int) -> _Command:
     command = _Command([sys.executable, "-m", "workers.cli", "report", "trial-balance", str(ledger_id)])
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
     command.env = {**clean, "LEDGERSTORE_HOME": str(home), "PYTHONPATH": str(root)}
+    command.cwd = root
     return command
 
 
 def _duckdb(artifact: Path) -> _Command:
     command = _Command([sys.executable, str(ROOT / "bench" / "_duckdb_trial_balance.py"), str(artifact)])
     command.env = dict(os.environ)
+    command.cwd = ROOT
     return command
 
 

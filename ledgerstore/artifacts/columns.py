@@ -83,20 +83,24 @@ class LinesDecoder:
         self.count = 0
 
     def add(self, lines: bytes | memoryview) -> None:
-        """Parse one chunk of whole lines (each ending in a newline).
+        """Parse one chunk of whole lines (each ending in a newline) and keep its columns."""
+        self.append(self.parse(lines))
 
-        Safe to call from a worker thread (pyarrow parses without the GIL), one chunk at a time.
-        """
+    def parse(self, lines: bytes | memoryview) -> pa.Table:
+        """One chunk's columns, not kept: safe to call from several threads at once (pyarrow
+        parses without the GIL); hand the results to `append` in the chunks' order."""
         import pyarrow as pa
 
-        if not lines:
-            return
         try:
             table = self._read(lines)
             if self._attributes:
                 table = _with_attributes_map(table)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
             raise ArtifactFormatError(f"the artifact holds a malformed record: {exc}") from exc
+        return table
+
+    def append(self, table: pa.Table) -> None:
+        """Keep a chunk's columns (from `parse`), in order."""
         self._chunks.append(table)
         # One row per JSON object: whether that is one per line is proven by the records sha256,
         # which is taken over the same lines and compared with the recorded one.
@@ -106,6 +110,8 @@ class LinesDecoder:
         import pyarrow as pa
         import pyarrow.json as pj
 
+        if not lines:
+            return pa.schema(self._options.explicit_schema).empty_table()
         buffer = pa.py_buffer(lines)
         try:
             return pj.read_json(

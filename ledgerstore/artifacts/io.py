@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 
 #: Artifacts up to this size are verified in memory; larger ones spill to a temporary file.
 _SPOOL_IN_MEMORY = 32 << 20
-#: Chunks of lines decompressed ahead of the parser (a few megabytes each): bounds the memory.
-_CHUNKS_IN_FLIGHT = 2
+#: Chunks of lines decompressed ahead of the parsers (~10 MB each): bounds the memory.
+_CHUNKS_IN_FLIGHT = 3
+#: Threads parsing chunks of lines into columns (the machines here have 2 cores).
+_PARSERS = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -209,22 +211,18 @@ class VerifiedArtifact:
         with self._spool:
             decoder = LinesDecoder(columns)
             digest = RecordDigest()
-
-            def parse(lines: bytes | memoryview) -> None:
-                digest.update_lines(lines, 0)
-                decoder.add(lines)
-
             try:
-                # Decompressing the next chunk (here) overlaps hashing and parsing the previous
-                # one (in the worker, without the GIL). One worker keeps the chunks in order.
-                with ThreadPoolExecutor(max_workers=1) as worker:
-                    pending: deque[Future[None]] = deque()
+                # This thread decompresses and hashes (hashlib drops the GIL) while the workers
+                # parse the chunks before (pyarrow drops it too); their tables are kept in order.
+                with ThreadPoolExecutor(max_workers=_PARSERS) as workers:
+                    parsing: deque[Future[pa.Table]] = deque()
                     for lines in self._lines():
-                        pending.append(worker.submit(parse, lines))
-                        if len(pending) > _CHUNKS_IN_FLIGHT:
-                            pending.popleft().result()
-                    while pending:
-                        pending.popleft().result()
+                        parsing.append(workers.submit(decoder.parse, lines))
+                        digest.update_lines(lines, 0)
+                        while parsing and (parsing[0].done() or len(parsing) > _CHUNKS_IN_FLIGHT):
+                            decoder.append(parsing.popleft().result())
+                    while parsing:
+                        decoder.append(parsing.popleft().result())
                 table, debit, credit = decoder.table()
             except ArtifactFormatError as exc:
                 raise self._damaged(exc) from exc
