@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import os
 import statistics
 import subprocess
@@ -62,6 +63,8 @@ def main() -> None:
                 args.repeat,
                 "<= 1.5x",
             )
+            if args.before is not None:
+                _stream_before(args.before, str(home), lid, args.repeat)
         if "frame" in parts:
             for task in ("cold_dataframe", "cold_arrow"):
                 compare(
@@ -71,6 +74,30 @@ def main() -> None:
                     args.repeat,
                     "<= 1.5x (dataframe)",
                 )
+
+
+def _stream_before(before: Path, home: str, lid: str, repeat: int) -> None:
+    """The record stream of the earlier tree, alternating with this one's (fresh processes)."""
+    times: dict[str, list[float]] = {"ours": [], "before": [], "cold_baseline": []}
+    for _ in range(repeat):
+        for name, root, task in (
+            ("ours", ROOT, "cold_ours"),
+            ("before", before, "cold_ours"),
+            ("cold_baseline", ROOT, "cold_baseline"),
+        ):
+            out = subprocess.run(
+                [sys.executable, str(root / "bench" / "_tasks.py"), task, home, lid],
+                check=True, capture_output=True, text=True, cwd=root,
+            ).stdout  # fmt: skip
+            times[name].append(json.loads(out.strip().splitlines()[-1])["seconds"])
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    base = medians["cold_baseline"]
+    print(
+        f"cold stream of records, side by side: ours {medians['ours']:.3f} s ({medians['ours'] / base:.2f}x)"
+        f" | before {medians['before']:.3f} s ({medians['before'] / base:.2f}x)"
+        f" | orjson+isal {base:.3f} s | target <= 1.5x",
+        flush=True,
+    )
 
 
 def _cold_ledger(home: Path, csv_path: Path) -> tuple[int, str]:

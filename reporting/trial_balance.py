@@ -49,11 +49,7 @@ def trial_balance(
     dates = DateRange.of(date_from, date_to)
     keep = account_filter(accounts)
     intake = Intake(records, source)
-    columns = arrow_columns(records, BALANCE_COLUMNS) if intake.source.records_sha256 else None
-    if columns is not None:  # a cold ledger: straight from the verified artifact's columns
-        balances, count = accumulate_columns(columns, dates)
-    else:
-        balances, count = accumulate(intake.records, dates)
+    balances, count = account_balances(records, intake, dates)
     rows: list[Row] = []
     with exact():
         for (account, currency), (debit, credit, name) in sorted(
@@ -74,6 +70,18 @@ def trial_balance(
         ),
         provenance=provenance,
     )
+
+
+def account_balances(records: Iterable[Record], intake: Intake, dates: DateRange) -> tuple[Balances, int]:
+    """`accumulate` over the intake's records, or on columns when the set reads them cheaply.
+
+    A cold ledger's columns come straight from its verified artifact (`reporting.columns`);
+    only when the checksum is known already (the set is digested at its source).
+    """
+    columns = arrow_columns(records, BALANCE_COLUMNS) if intake.source.records_sha256 else None
+    if columns is not None:
+        return accumulate_columns(columns, dates)
+    return accumulate(intake.records, dates)
 
 
 def accumulate(records: Iterable[Record], dates: DateRange) -> tuple[Balances, int]:

@@ -157,3 +157,14 @@ def test_a_source_is_named_in_the_provenance_either_way() -> None:
     ((_, source),) = via_columns.provenance.sources
     assert source == dataclasses.replace(KNOWN, record_count=len(ledger()))
     assert isinstance(source, Source)
+
+
+def test_the_cost_summary_from_columns() -> None:
+    from reporting import cost_summary
+    from tests.unit.reporting.test_cost_summary import _mapping
+
+    mapping = _mapping()
+    columnar = Columnar(ledger())
+    via_columns = cost_summary(columnar, mapping, rate="15%", source=KNOWN)  # type: ignore[arg-type]
+    assert columnar.read_as == "columns"
+    _same(via_columns, cost_summary(ledger(), mapping, rate="15%", source=KNOWN))
