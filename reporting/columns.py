@@ -32,7 +32,7 @@ def arrow_columns(records: Iterable[Record], names: Sequence[str]) -> pa.Table |
     return table
 
 
-#: The columns a trial balance reads.
+#: The columns a trial balance reads (`posted_on` first: only a date range needs it).
 BALANCE_COLUMNS = ("posted_on", "account", "account_name", "currency", "debit", "credit")
 
 

@@ -78,7 +78,8 @@ def account_balances(records: Iterable[Record], intake: Intake, dates: DateRange
     A cold ledger's columns come straight from its verified artifact (`reporting.columns`);
     only when the checksum is known already (the set is digested at its source).
     """
-    columns = arrow_columns(records, BALANCE_COLUMNS) if intake.source.records_sha256 else None
+    names = BALANCE_COLUMNS if dates.bounded else BALANCE_COLUMNS[1:]  # dates only to filter on
+    columns = arrow_columns(records, names) if intake.source.records_sha256 else None
     if columns is not None:
         return accumulate_columns(columns, dates)
     return accumulate(intake.records, dates)
