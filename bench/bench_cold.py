@@ -23,6 +23,7 @@ import csv
 import io
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -127,12 +128,18 @@ def _report(home: Path, ledger_id: int, artifact: Path, repeat: int, before: Pat
     if before is not None:
         sides["before"] = _cli(before, home, ledger_id)
     times: dict[str, list[float]] = {name: [] for name in sides}
+    cpu: dict[str, list[float]] = {name: [] for name in sides}  # user + system of the process
     outputs: dict[str, bytes] = {}
     for _ in range(repeat):
         for name, command in sides.items():
+            before_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             done = subprocess.run(command, check=True, capture_output=True, env=command.env, cwd=command.cwd)
             times[name].append(time.perf_counter() - started)
+            after_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(
+                after_cpu.ru_utime - before_cpu.ru_utime + after_cpu.ru_stime - before_cpu.ru_stime
+            )
             outputs[name] = done.stdout
     assert _sums(outputs["ours"], ours=True) == _sums(outputs["duckdb"], ours=False), "figures differ"
     if before is not None:
@@ -150,6 +157,12 @@ def _report(home: Path, ledger_id: int, artifact: Path, repeat: int, before: Pat
             f" ({medians['before'] / medians['duckdb']:.2f}x duckdb)"
         )
     print(line, flush=True)
+    print(
+        "  CPU (user + system) medians: "
+        + ", ".join(f"{name} {statistics.median(values):.2f} s" for name, values in cpu.items())
+        + f" | ratio ours/duckdb {statistics.median(cpu['ours']) / statistics.median(cpu['duckdb']):.2f}x",
+        flush=True,
+    )
 
 
 class _Command(list[str]):
