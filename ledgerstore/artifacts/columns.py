@@ -249,8 +249,7 @@ def _total(column: pa.ChunkedArray) -> Decimal:
 
 
 def _with_attributes_map(table: pa.Table) -> pa.Table:
-    """The table with its inferred `attributes` (absent when no line of the chunk had any key...)
-    replaced by a map column, last."""
+    """The table with the `attributes` struct the reader inferred replaced by a map column, last."""
     if "attributes" not in table.column_names:
         return table.append_column("attributes", _empty_maps(table.num_rows))
     attributes = _attributes_map(table.column("attributes"))
