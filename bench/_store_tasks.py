@@ -192,3 +192,35 @@ def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
         return {"sizes": sizes, "drop_s": drops, "gone_s": gone, "all_gone": all_gone, "autovacuum": vacuumed}
 
     return run
+
+
+def cold_dataframe(home: str, ledger_id: str) -> Callable[[], object]:
+    """A cold ledger to a pyarrow-backed pandas DataFrame through the public API."""
+    import pandas  # noqa: F401  (import costs outside the timing, as for the baseline)
+    import pyarrow.compute
+    import pyarrow.json  # noqa: F401
+
+    store = _store(home)
+
+    def run() -> object:
+        records = store.records(int(ledger_id))
+        assert records.tier == "cold", records.tier
+        frame = records.to_dataframe(dtype_backend="pyarrow")
+        return {"count": len(frame), "debit": str(frame["debit"].sum())}
+
+    return run
+
+
+def cold_arrow(home: str, ledger_id: str) -> Callable[[], object]:
+    """A cold ledger to a pyarrow Table through the public API."""
+    import pyarrow.compute
+    import pyarrow.json  # noqa: F401
+
+    store = _store(home)
+
+    def run() -> object:
+        records = store.records(int(ledger_id))
+        assert records.tier == "cold", records.tier
+        return {"count": records.to_arrow().num_rows}
+
+    return run

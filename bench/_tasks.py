@@ -104,6 +104,8 @@ _STORE_TASKS = {
     "cold_ours",
     "cold_baseline",
     "cold_retriever",
+    "cold_dataframe",
+    "cold_arrow",
     "hot_ours",
     "hot_baseline",
     "reprocess_ours",

@@ -11,7 +11,7 @@ from reporting.money import ZERO, exact, parse_rate, rate_text
 from reporting.provenance import Intake, Provenance, Source
 from reporting.selection import DateArg, DateRange, account_key
 from reporting.table import Column, Row, Section, Table
-from reporting.trial_balance import accumulate
+from reporting.trial_balance import account_balances
 
 NAME = "cost-summary"
 UNMAPPED = "(unmapped)"
@@ -58,7 +58,7 @@ def cost_summary(
     dates = DateRange.of(date_from, date_to)
     exact_rate = parse_rate(rate) if rate is not None else None
     intake = Intake(records, source)
-    balances, count = accumulate(intake.records, dates)
+    balances, count = account_balances(records, intake, dates)
     accounts: list[Row] = []
     sums: dict[tuple[Category, str], list[Decimal]] = {}
     counts: dict[tuple[Category, str], int] = {}

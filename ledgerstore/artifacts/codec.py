@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from ledgerstore.errors import ArtifactFormatError
 from ledgerstore.summary import RecordSummary
@@ -64,6 +64,18 @@ class ArtifactCodec(Protocol):
     def batches(self, stream: BinaryIO) -> Iterator[RecordBatch]:
         """The records of an artifact in this version; `ArtifactFormatError` on bad bytes."""
         ...
+
+
+@runtime_checkable
+class LineChunkReader(Protocol):
+    """What a codec may offer besides `ArtifactCodec`: its records' canonical lines, no record built.
+
+    `line_chunks` yields the canonical JSON Lines (each ending in a newline) a few megabytes at a
+    time; the columnar read (`VerifiedArtifact.table`) parses them into Arrow columns. A codec
+    without it is read through its `batches`' lines, at the cost of building the records.
+    """
+
+    def line_chunks(self, stream: BinaryIO) -> Iterator[bytes | memoryview]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

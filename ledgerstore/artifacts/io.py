@@ -10,12 +10,14 @@ import hashlib
 import io
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ledgerstore.artifacts.codec import ArtifactCodec
+from ledgerstore.artifacts.codec import ArtifactCodec, LineChunkReader
 from ledgerstore.artifacts.format_v1 import V1
 from ledgerstore.errors import (
     ArtifactConflictError,
@@ -25,10 +27,18 @@ from ledgerstore.errors import (
 )
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore
 from ledgerstore.summary import RecordSummary, SummaryBuilder, summarize
+from normalizer.canonical import RecordDigest
 from normalizer.record import Record
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Artifacts up to this size are verified in memory; larger ones spill to a temporary file.
 _SPOOL_IN_MEMORY = 32 << 20
+#: Chunks of lines decompressed ahead of the parsers (~10 MB each): bounds the memory.
+_CHUNKS_IN_FLIGHT = 3
+#: Threads parsing chunks of lines into columns (the machines here have 2 cores).
+_PARSERS = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,18 +125,30 @@ def read_verified(
     hashed; nothing is yielded unless the checksum matches. The record count, totals and records
     sha256 are checked again at the end against `summary`. Raises `ArtifactIntegrityError`.
     """
+
+    def batches() -> Iterator[list[Record]]:
+        artifact = fetch_verified(store, ledger_file_id, expected, summary, codec)
+        yield from artifact.record_batches()
+
     # Batches are flattened in C: no Python frame is resumed per record.
-    return chain.from_iterable(_verified_batches(store, ledger_file_id, expected, summary, codec))
+    return chain.from_iterable(batches())
 
 
-def _verified_batches(
+def fetch_verified(
     store: ObjectStore,
     ledger_file_id: int,
     expected: ObjectInfo,
     summary: RecordSummary | None,
-    codec: ArtifactCodec,
-) -> Iterator[list[Record]]:
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
+    codec: ArtifactCodec = V1,
+) -> VerifiedArtifact:
+    """The artifact's bytes, fetched once into a spool and checked against `expected`.
+
+    Raises `ArtifactIntegrityError` (kind `artifact_checksum`) unless the size and sha256 match,
+    `ObjectNotFoundError` when the object is gone. Read the result once, as records or columns.
+    """
+    # Closed by the VerifiedArtifact handed out (or here, on failure).
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
+    try:
         with store.open(expected.key) as stream:
             reader = _HashingReader(stream)
             shutil.copyfileobj(reader, spool, 1 << 20)
@@ -137,21 +159,105 @@ def _verified_batches(
                 f"{expected.key} has sha256 {reader.sha256.hexdigest()} and {reader.size} bytes;"
                 f" expected {expected.sha256} and {expected.size} bytes",
             )
-        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return VerifiedArtifact(spool, ledger_file_id, expected, summary, codec)  # type: ignore[arg-type]
+
+
+class VerifiedArtifact:
+    """An artifact's bytes whose checksum matched, read once: as records or as Arrow columns.
+
+    Either way the count, control totals and records sha256 of what is read are checked against
+    the recorded summary: at the end of the record stream, and before `table()` returns.
+    The stored lines are the records' canonical lines already, so the records sha256 is taken
+    over them as they stand, once, without encoding any record again.
+    """
+
+    def __init__(
+        self,
+        spool: BinaryIO,
+        ledger_file_id: int,
+        expected: ObjectInfo,
+        summary: RecordSummary | None,
+        codec: ArtifactCodec,
+    ) -> None:
+        self._spool = spool
+        self._ledger_file_id = ledger_file_id
+        self._expected = expected
+        self._summary = summary
+        self._codec = codec
+
+    def record_batches(self) -> Iterator[list[Record]]:
+        """The records, a batch at a time; `ArtifactIntegrityError` at the end on a mismatch."""
         builder = SummaryBuilder()
-        try:
-            # The bytes are verified: the stored lines are the records' canonical lines already,
-            # so the records sha256 is taken over them as they stand, once, without re-encoding.
-            for batch in codec.batches(spool):  # type: ignore[arg-type]
-                builder.add_lines(batch.lines, len(batch.records), batch.debit_total, batch.credit_total)
-                yield batch.records
-        except ArtifactFormatError as exc:
-            raise ArtifactIntegrityError(ledger_file_id, "artifact_checksum", str(exc)) from exc
-    got = builder.summary()
-    if summary is not None and got != summary:
-        raise ArtifactIntegrityError(
-            ledger_file_id,
-            "artifact_count",
-            f"{expected.key} holds {got.count} records (sha256 {got.records_sha256});"
-            f" expected {summary.count} (sha256 {summary.records_sha256})",
+        with self._spool:
+            try:
+                for batch in self._codec.batches(self._spool):
+                    builder.add_lines(batch.lines, len(batch.records), batch.debit_total, batch.credit_total)
+                    yield batch.records
+            except ArtifactFormatError as exc:
+                raise self._damaged(exc) from exc
+        self._check(builder.summary())
+
+    def table(self, columns: Sequence[str] | None = None) -> pa.Table:
+        """The records as one Arrow table of `columns` (see `ledgerstore.artifacts.columns`).
+
+        Nothing is returned unless the count, totals and records sha256 match the summary.
+        """
+        from ledgerstore.artifacts.columns import LinesDecoder
+
+        with self._spool:
+            decoder = LinesDecoder(columns)
+            digest = RecordDigest()
+            try:
+                # This thread decompresses and hashes (hashlib drops the GIL) while the workers
+                # parse the chunks before (pyarrow drops it too); their tables are kept in order.
+                with ThreadPoolExecutor(max_workers=_PARSERS) as workers:
+                    parsing: deque[Future[pa.Table]] = deque()
+                    for lines in self._lines():
+                        parsing.append(workers.submit(decoder.parse, lines))
+                        digest.update_lines(lines, 0)
+                        while parsing and (parsing[0].done() or len(parsing) > _CHUNKS_IN_FLIGHT):
+                            decoder.append(parsing.popleft().result())
+                    while parsing:
+                        decoder.append(parsing.popleft().result())
+                table, debit, credit = decoder.table()
+            except ArtifactFormatError as exc:
+                raise self._damaged(exc) from exc
+        digest.update_lines(b"", decoder.count)  # the lines were hashed as they came, uncounted
+        self._check(
+            RecordSummary(
+                count=decoder.count,
+                debit_total=debit,
+                credit_total=credit,
+                records_sha256=digest.hexdigest(),
+            )
         )
+        return table
+
+    def _lines(self) -> Iterator[bytes | memoryview]:
+        """The canonical lines in chunks: the codec's own line reader, else its batches' lines."""
+        codec = self._codec
+        if isinstance(codec, LineChunkReader):
+            yield from codec.line_chunks(self._spool)
+        else:
+            for batch in self._codec.batches(self._spool):
+                yield batch.lines
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def _damaged(self, exc: ArtifactFormatError) -> ArtifactIntegrityError:
+        return ArtifactIntegrityError(self._ledger_file_id, "artifact_checksum", str(exc))
+
+    def _check(self, got: RecordSummary) -> None:
+        summary = self._summary
+        if summary is not None and got != summary:
+            raise ArtifactIntegrityError(
+                self._ledger_file_id,
+                "artifact_count",
+                f"{self._expected.key} holds {got.count} records (sha256 {got.records_sha256});"
+                f" expected {summary.count} (sha256 {summary.records_sha256})",
+            )

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from itertools import chain
 
 from sqlalchemy.engine import Connection, Engine
 
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, from_result
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
-from ledgerstore.artifacts.io import read_verified
+from ledgerstore.artifacts.io import fetch_verified
 from ledgerstore.errors import (
     ArtifactConflictError,
     ArtifactIntegrityError,
@@ -129,9 +130,9 @@ class Retriever:
             key=ledger.artifact_key, size=ledger.artifact_size, sha256=ledger.artifact_sha256
         )
         codec = self._codecs.codec(ledger.artifact_format)
-        stream = read_verified(self._objects, ledger.id, expected, ledger.summary, codec)
         try:
-            first = next(stream, None)  # the checksum is verified before the first record
+            # The checksum is verified here, before the record set exists.
+            artifact = fetch_verified(self._objects, ledger.id, expected, ledger.summary, codec)
         except (ArtifactIntegrityError, ObjectNotFoundError) as exc:
             kind = exc.kind if isinstance(exc, ArtifactIntegrityError) else "artifact_missing"
             self._incident(ledger.id, kind, str(exc))
@@ -140,9 +141,11 @@ class Retriever:
         return RecordSet(
             ledger=ledger,
             tier="cold",
-            records=_prepend(first, stream),
+            records=chain.from_iterable(artifact.record_batches()),
             records_sha256=ledger.records_sha256,
-            checked_by_source=True,  # read_verified checks count, totals and records sha256
+            on_close=artifact.close,
+            checked_by_source=True,  # the artifact checks count, totals and records sha256
+            columns=artifact.table,
         )
 
     def _reprocessed(self, ledger_file_id: int, *, cold_failed: bool) -> RecordSet:

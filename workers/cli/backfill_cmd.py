@@ -19,8 +19,6 @@ from ledgerstore.ops.backfill import (
     run_backfill,
 )
 from ledgerstore.store import LedgerStore
-from workers.app import enqueue_backfill as enqueue_plan
-from workers.app import queue_app
 from workers.cli import arguments as arg
 from workers.cli.context import settings_from_env
 from workers.cli.logs import configure_logging
@@ -99,6 +97,9 @@ def _dry_run(plan: BackfillPlan, *, as_json: bool) -> int:
 
 
 def _enqueue(store: LedgerStore, plan: BackfillPlan, *, as_json: bool) -> int:
+    from workers.app import enqueue_backfill as enqueue_plan  # procrastinate: only for --queue
+    from workers.app import queue_app
+
     queued, waiting = enqueue_plan(store.engine, queue_app(store.engine.url), plan)
     if as_json:
         summary = {"queued": queued, "already_queued": waiting, "skipped": plan.already_frozen}

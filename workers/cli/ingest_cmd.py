@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from ledgerstore.lifecycle.upload import Upload
-from workers.app import defer_processing, queue_app
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.issue_output import issues_json, outcome_code, show_summary
@@ -92,6 +91,8 @@ def _enqueue(args: argparse.Namespace) -> int:
     """Upload, and queue `process_ledger` in the same transaction as the ledger-file row."""
     jobs: list[int] = []
     with store_from_env() as store:
+        from workers.app import defer_processing, queue_app  # procrastinate: only for --queue
+
         app = queue_app(store.engine.url)
         result = store.upload(
             args.file,

@@ -53,16 +53,34 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `command` (a subcommand's name), only that subcommand's part.
+
+    Each subcommand module imports what its handler needs, so a run imports only its own
+    command's module: `ledgerstore report` never loads the task queue or the worker.
+    """
     parser = OneLineParser(
         prog="ledgerstore",
         description="General ledgers hot in PostgreSQL, cold in object storage, served from any tier.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module_name in COMMAND_MODULES:
+    chosen = _COMMANDS.get(command or "")
+    for module_name in COMMAND_MODULES if chosen is None else (chosen,):
         importlib.import_module(module_name).register(subparsers)
     return parser
+
+
+#: Each subcommand's module, by the subcommand's name (`workers.cli.report_cmd` is `report`).
+_COMMANDS = {name.rpartition(".")[2].removesuffix("_cmd"): name for name in COMMAND_MODULES}
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named by `argv` (the first argument after the global `-v`), if any."""
+    for item in argv:
+        if item not in ("-v", "--verbose"):
+            return item if item in _COMMANDS else None
+    return None
 
 
 #: Errors a user can act on; each becomes one line and its own exit code.
@@ -70,7 +88,7 @@ _USER_ERRORS = (LedgerStoreError, NormalizerError, ReportError, OSError, sqlalch
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_command_of(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)
     try:

@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 from ledgerstore.lifecycle.reprocess import check_reprocess
-from workers.app import defer_reprocess, queue_app
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.ingest_cmd import report_outcome, stage_bar
@@ -32,6 +31,8 @@ def register(subparsers: Any) -> None:
 def _reprocess(args: argparse.Namespace) -> int:
     with store_from_env() as store:
         if args.queue:
+            from workers.app import defer_reprocess, queue_app  # procrastinate: only for --queue
+
             ledger = store.ledger(args.ledger_file_id)
             changes = store.correction(ledger.id, **arg.normalize_options(args))
             check_reprocess(ledger, changes)  # refuse now, not in a worker later
