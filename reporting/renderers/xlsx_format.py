@@ -141,15 +141,20 @@ def _widths(section: Section) -> tuple[float, ...]:
         for start in range(0, len(rows), _WIDTH_BLOCK):
             columns = zip(*rows[start : start + _WIDTH_BLOCK], strict=True)
             for index, (kind, column) in enumerate(zip(kinds, columns, strict=True)):
-                values = column if None not in column else [v for v in column if v is not None]
-                if values:
-                    longest[index] = max(longest[index], _longest(kind, values))
+                try:
+                    length = _longest(kind, column)
+                except TypeError:  # a None among them (found by comparing it): the others
+                    length = _longest(kind, [value for value in column if value is not None])
+                longest[index] = max(longest[index], length)
     return tuple(map(_clamp, longest))
 
 
 def _longest(kind: ColumnKind, values: Sequence[Cell]) -> int:
+    """The longest display of `values`; `TypeError` if one is None (unless it is alone)."""
+    if not values or (len(values) == 1 and values[0] is None):
+        return 0
     if kind == "date":
-        return 10
+        return 10 if any(values) else 0
     if kind == "text":
         texts = cast(Sequence[str], values)
         if "".join(texts).isprintable():  # no line breaks in any: lengths as they are
