@@ -22,8 +22,6 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
-from operator import is_not
 from typing import cast
 
 from reporting.provenance import ProvenanceValue
@@ -34,7 +32,6 @@ from reporting.table import Cell, ColumnKind, Row, Section, Table
 
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 _WIDTH_BLOCK = 1 << 16
-_present = partial(is_not, None)
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -144,26 +141,31 @@ def _widths(section: Section) -> tuple[float, ...]:
         for start in range(0, len(rows), _WIDTH_BLOCK):
             columns = zip(*rows[start : start + _WIDTH_BLOCK], strict=True)
             for index, (kind, column) in enumerate(zip(kinds, columns, strict=True)):
-                values = list(filter(_present, column))
-                if values:
-                    longest[index] = max(longest[index], _longest(kind, values))
+                try:
+                    length = _longest(kind, column)
+                except TypeError:  # a None among them (found by comparing it): the others
+                    length = _longest(kind, [value for value in column if value is not None])
+                longest[index] = max(longest[index], length)
     return tuple(map(_clamp, longest))
 
 
-def _longest(kind: ColumnKind, values: list[Cell]) -> int:
+def _longest(kind: ColumnKind, values: Sequence[Cell]) -> int:
+    """The longest display of `values`; `TypeError` if one is None (unless it is alone)."""
+    if not values or (len(values) == 1 and values[0] is None):
+        return 0
     if kind == "date":
-        return 10
+        return 10 if any(values) else 0
     if kind == "text":
-        texts = cast(list[str], values)
+        texts = cast(Sequence[str], values)
         if "".join(texts).isprintable():  # no line breaks in any: lengths as they are
             return max(map(len, texts)) + 1
         return max(map(_text_length, texts))
     if kind == "amount":
-        amounts = cast(list[Decimal], values)
+        amounts = cast(Sequence[Decimal], values)
         if not all(map(Decimal.is_finite, amounts)):
             amount_text(next(value for value in amounts if not value.is_finite()))  # raises
         return max(_amount_length(min(amounts)), _amount_length(max(amounts)))
-    numbers = cast(list[int], values)
+    numbers = cast(Sequence[int], values)
     return max(_text_length(min(numbers)), _text_length(max(numbers)))
 
 

@@ -196,8 +196,12 @@ def _text_cells(column: tuple[Cell, ...], style: int, empty: str) -> list[str]:
     bytes: `_rows_xml` then encodes the chunk again with `careful` encoders.)
     """
     attributes = (f' s="{style}"' if style else "") + ' t="inlineStr">'
-    texts = cast(tuple[str, ...], column if None not in column else tuple(v or "" for v in column))
-    joined = "\x00".join(texts)
+    texts = cast(tuple[str, ...], column)
+    try:
+        joined = "\x00".join(texts)
+    except TypeError:  # a None among them
+        texts = tuple(text or "" for text in texts)
+        joined = "\x00".join(texts)
     plain = (
         joined.count("\x00") == len(texts) - 1
         and len("\x00".join(map(str.strip, texts))) == len(joined)
