@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 #: Artifacts up to this size are verified in memory; larger ones spill to a temporary file.
-_SPOOL_IN_MEMORY = 32 << 20
+_SPOOL_IN_MEMORY = 64 << 20
 #: Chunks of lines decompressed ahead of the parsers (~10 MB each): bounds the memory.
 _CHUNKS_IN_FLIGHT = 3
 #: Threads parsing chunks of lines into columns (the machines here have 2 cores).

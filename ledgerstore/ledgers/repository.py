@@ -265,6 +265,12 @@ def search(
     return [LedgerFile.from_row(row) for row in connection.execute(query).mappings()]
 
 
+@wrap_exceptions("listing raw file keys")
+def raw_keys(connection: Connection) -> set[str]:
+    """Every raw object key some ledger file refers to (identical bytes share one key)."""
+    return set(connection.execute(sa.select(_t.raw_key).distinct()).scalars())
+
+
 @wrap_exceptions("recording an integrity incident")
 def record_incident(connection: Connection, ledger_file_id: int, kind: str, detail: str) -> None:
     """Write down an integrity incident (a checksum mismatch, a missing object, ...)."""

@@ -12,7 +12,9 @@ Each discrepancy says what to do; incidents are recorded once per distinct findi
 
 A store whose interrupted writes leave temporary files (`LeavesPartials`: the local directory)
 is also searched for those older than `PARTIAL_AGE_S`; they are reported (not a discrepancy:
-no stored object is affected) and, with `clean_partials`, removed.
+no stored object is affected) and, with `clean_partials`, removed. Raw objects no ledger file
+refers to (an upload killed between storing its bytes and creating its row) are reported too,
+never removed: one may belong to an upload in progress, and a rerun of that upload adopts it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.status import Status
 from ledgerstore.objectstore.base import LeavesPartials, ObjectStore
 from ledgerstore.ops.storage import Storage
+from ledgerstore.raw import RAW_PREFIX
 from ledgerstore.summary import RecordSummary
 
 log = logging.getLogger(__name__)
@@ -105,6 +108,8 @@ class VerifyReport:
     #: and those removed (`clean_partials`).
     partial_files: tuple[str, ...] = ()
     partials_removed: tuple[str, ...] = ()
+    #: Raw objects (`ledger-raw/…`) that no ledger file refers to.
+    unreferenced_raw: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -123,6 +128,7 @@ class VerifyReport:
                 "found": list(self.partial_files),
                 "removed": list(self.partials_removed),
             },
+            "unreferenced_raw": list(self.unreferenced_raw),
         }
 
 
@@ -290,8 +296,17 @@ def verify_store(
             on_checked(ledger.id)
     _verify_hot(store, report)
     _verify_sidecars(store, report)
+    report.unreferenced_raw = unreferenced_raw(store)
     _record(store, report.discrepancies)
     return report
+
+
+def unreferenced_raw(store: Storage) -> tuple[str, ...]:
+    """Raw objects that no ledger file refers to, by key (listed after the keys are read, so an
+    upload that completes meanwhile is not among them)."""
+    with store.engine.connect() as connection:
+        referenced = repository.raw_keys(connection)
+    return tuple(key for key in store.objects.list(RAW_PREFIX) if key not in referenced)
 
 
 def check_partials(

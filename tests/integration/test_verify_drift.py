@@ -47,6 +47,34 @@ def test_a_healthy_store_verifies_clean(store: LedgerStore, ledgers: dict[str, i
     assert (report.artifacts_checked, report.hot_checked) == (6, 2)
 
 
+def test_verify_reports_raw_objects_no_ledger_file_refers_to(
+    store: LedgerStore, ledgers: dict[str, int]
+) -> None:
+    """An upload killed between storing its bytes and creating its row leaves a raw object that
+    nothing refers to: reported (not a discrepancy, never removed), and the referenced ones not."""
+    assert verify_store(store).unreferenced_raw == ()
+    orphan = ledgerstore.raw.store_raw(store.objects, b"Date,Debit\n2025-01-02,1.00\n", "killed.csv")
+    report = verify_store(store)
+    assert report.ok
+    assert report.unreferenced_raw == (orphan.key,)
+    assert report.as_dict()["unreferenced_raw"] == [orphan.key]
+
+    assert store.settings is not None
+    env = {
+        "LEDGERSTORE_HOME": str(store.settings.home),
+        "LEDGERSTORE_DATABASE_URL": store.settings.database_url or "",
+        "LEDGERSTORE_OBJECT_URL": store.settings.resolved_object_url,
+    }
+    text = run_cli("verify", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "Raw objects no ledger file refers to: 1" in text.stdout
+    assert orphan.key in text.stdout
+
+    # Uploading the same bytes adopts the object: it is referenced from then on.
+    store.upload(b"Date,Debit\n2025-01-02,1.00\n", account="ACME", fiscal_year=2025, name="killed.csv")
+    assert verify_store(store).unreferenced_raw == ()
+
+
 def test_verify_catches_each_kind_of_damage(store: LedgerStore, ledgers: dict[str, int]) -> None:
     missing, flipped, miscounted = ledgers["ACME0"], ledgers["ACME1"], ledgers["GLOBEX0"]
     hot_debit, hot_text = ledgers["ACME2"], ledgers["GLOBEX2"]

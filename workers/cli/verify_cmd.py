@@ -50,6 +50,7 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"  ledger file {found.ledger_file_id}: {found.kind}: {found.detail}")
             print(f"    what to do: {found.action}")
         _print_partials(report)
+        _print_unreferenced(report)
     return ExitCode.OK if report.ok else ExitCode.FAILURE
 
 
@@ -65,3 +66,16 @@ def _print_partials(report: VerifyReport) -> None:
         )
     for path in report.partials_removed or report.partial_files:
         print(f"  {one_line(path)}")
+
+
+def _print_unreferenced(report: VerifyReport) -> None:
+    if not report.unreferenced_raw:
+        return
+    print(
+        f"Raw objects no ledger file refers to: {len(report.unreferenced_raw)} (an upload killed before"
+        " its row was created, or one in progress; uploading the same file again adopts it)"
+    )
+    for key in report.unreferenced_raw[:20]:
+        print(f"  {one_line(key)}")
+    if len(report.unreferenced_raw) > 20:
+        print(f"  … and {len(report.unreferenced_raw) - 20} more (`--json` lists them all)")
