@@ -8,6 +8,7 @@ with the same results; pyarrow is imported only there.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from normalizer.mapping import ColumnMap
 from normalizer.profiles.model import Control
 from normalizer.record import Record
-from normalizer.result import CheckResult, Detected, Issue
+from normalizer.result import CheckResult, Detected, Issue, trusted_issue
 from normalizer.structure.typed import ControlSpan
 
 if TYPE_CHECKING:
@@ -77,17 +78,28 @@ def journal_balance(records: Sequence[Record]) -> tuple[CheckResult | None, list
 
 def fiscal_year_range(records: Sequence[Record], fiscal_year: int) -> tuple[CheckResult, list[Issue]]:
     """Every dated record falls in `fiscal_year` (calendar year)."""
+    outside = [r for r in records if r.posted_on is not None and r.posted_on.year != fiscal_year]
+    return fiscal_year_result(
+        [r.row_number for r in outside], [r.posted_on for r in outside if r.posted_on], fiscal_year
+    )
+
+
+def fiscal_year_result(
+    rows: Sequence[int], dates: Sequence[dt.date], fiscal_year: int
+) -> tuple[CheckResult, list[Issue]]:
+    """The fiscal-year check and one issue per record dated outside the year (`rows`, `dates`).
+
+    A file may have every one of its rows outside the year: each distinct date's text is made
+    once and the issues are built without the frozen dataclass's per-field guard.
+    """
+    texts: dict[dt.date, tuple[str, str]] = {}
+    for day in dates:
+        if day not in texts:
+            iso = day.isoformat()
+            texts[day] = (iso, f"dated {iso}, outside fiscal year {fiscal_year}")
     issues = [
-        Issue(
-            row=r.row_number,
-            column="posted_on",
-            raw=r.posted_on.isoformat(),
-            message=f"dated {r.posted_on.isoformat()}, outside fiscal year {fiscal_year}",
-            severity="warning",
-            code="outside-fiscal-year",
-        )
-        for r in records
-        if r.posted_on is not None and r.posted_on.year != fiscal_year
+        trusted_issue(row, "posted_on", *texts[day], "warning", "outside-fiscal-year")
+        for row, day in zip(rows, dates, strict=True)
     ]
     passed = not issues
     message = (
@@ -318,13 +330,16 @@ def _columnar_journal_balance(records: ColumnRecords) -> tuple[CheckResult | Non
 
 
 def _columnar_fiscal_year(records: ColumnRecords, fiscal_year: int) -> tuple[CheckResult, list[Issue]]:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     dates = records.column("posted_on")
     outside = pc.fill_null(pc.not_equal(pc.year(dates), fiscal_year), False)
     if not pc.any(outside).as_py():
-        return fiscal_year_range((), fiscal_year)
-    positions = pc.indices_nonzero(outside).to_pylist()
-    if len(positions) > 1000:
-        return fiscal_year_range(records, fiscal_year)
-    return fiscal_year_range([records[i] for i in positions], fiscal_year)
+        return fiscal_year_result((), (), fiscal_year)
+    rows = pc.filter(records.column("row_number"), outside).to_pylist()
+    # distinct dates become Python dates once; each row takes its own by index
+    encoded = pc.dictionary_encode(pc.filter(dates, outside))
+    distinct = encoded.dictionary.to_pylist()
+    indices = pc.cast(encoded.indices, pa.int64()).to_pylist()
+    return fiscal_year_result(rows, [distinct[i] for i in indices], fiscal_year)

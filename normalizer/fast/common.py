@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from normalizer.checks import columnar_record_checks, undecided_notes
 from normalizer.fast.records import Amounts, ColumnRecords
 from normalizer.mapping import ColumnMap, normalize_header
-from normalizer.result import Detected, Issue, NormalizeResult
+from normalizer.result import Detected, NormalizeResult, in_row_order
 from normalizer.structure.assemble import currency_code
 from normalizer.structure.classify import DEFAULT_TOTAL_LABEL, TOTAL_LABEL_START
 from normalizer.version import NORMALIZER_VERSION
@@ -210,10 +210,8 @@ def finish(
     records = ColumnRecords(
         ledger_file_id=ledger_file_id, columns=pa.table(fields), debit=debit, credit=credit
     )
-    issues: list[Issue] = list(undecided_notes(detected, columns))
     checks, more = columnar_record_checks(records, fiscal_year)
-    issues.extend(more)
-    issues.sort(key=lambda i: (i.row is not None, i.row or 0))
+    issues = in_row_order(list(undecided_notes(detected, columns)), more)
     return NormalizeResult(
         records=records,
         issues=tuple(issues),
