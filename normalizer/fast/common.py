@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from normalizer.checks import columnar_record_checks, undecided_notes
 from normalizer.fast.records import Amounts, ColumnRecords
 from normalizer.mapping import ColumnMap, normalize_header
-from normalizer.result import Detected, NormalizeResult, in_row_order
+from normalizer.result import CheckResult, Detected, Issue, NormalizeResult, in_row_order
 from normalizer.structure.assemble import currency_code
 from normalizer.structure.classify import DEFAULT_TOTAL_LABEL, TOTAL_LABEL_START
 from normalizer.version import NORMALIZER_VERSION
@@ -114,6 +114,12 @@ def require_no_totals(first: pa.Array, is_amount: bool) -> None:
 
 def _units(column: pa.Array, mark: str) -> tuple[pa.Array, int]:
     """Integer units of a column of plain numbers ("" -> 0) and the scale they are at."""
+    units, scale, _ = amount_units(column, mark)
+    return units, scale
+
+
+def amount_units(column: pa.Array, mark: str) -> tuple[pa.Array, int, pa.Array]:
+    """`_units`, and each value's own count of decimals as written (its Decimal's -exponent)."""
     if mark == ".":
         text = pc.replace_substring(column, ",", "")
     else:
@@ -128,7 +134,7 @@ def _units(column: pa.Array, mark: str) -> tuple[pa.Array, int]:
     digits = pc.if_else(pc.equal(digits, ""), "0", digits)
     units = pc.cast(digits, pa.int64())
     factor = pc.power(pa.scalar(10, pa.int64()), pc.cast(pc.subtract(scale, scales), pa.int64()))
-    return pc.multiply_checked(units, factor), scale
+    return pc.multiply_checked(units, factor), scale, scales
 
 
 def column_amounts(cells: list[pa.Array], columns: ColumnMap, mark: str) -> tuple[Amounts, Amounts]:
@@ -192,8 +198,13 @@ def finish(
     amounts: tuple[Amounts, Amounts],
     fiscal_year: int | None,
     ledger_file_id: int | None,
+    leading: tuple[Sequence[CheckResult], Sequence[Issue]] = ((), ()),
 ) -> NormalizeResult:
-    """The result from proven columns: `cells` are the trimmed texts of every column."""
+    """The result from proven columns: `cells` are the trimmed texts of every column.
+
+    `leading` holds the checks (and their issues) that come before the record checks: the
+    total rows' check, which the general path runs first.
+    """
     count = len(cells[0])
     debit, credit = amounts
     empty = (
@@ -211,7 +222,8 @@ def finish(
         ledger_file_id=ledger_file_id, columns=pa.table(fields), debit=debit, credit=credit
     )
     checks, more = columnar_record_checks(records, fiscal_year)
-    issues = in_row_order(list(undecided_notes(detected, columns)), more)
+    checks[:0] = leading[0]
+    issues = in_row_order(list(undecided_notes(detected, columns)), list(leading[1]), more)
     return NormalizeResult(
         records=records,
         issues=tuple(issues),

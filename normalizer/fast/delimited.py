@@ -8,10 +8,14 @@ the file is not one it is sure about; then the caller takes the general path. It
   signed amount model, with every record on one physical line;
 - Arrow's CSV reader parses the whole file into exactly one row per remaining line, each as
   wide as the header, and agrees cell for cell with the `csv` module on that first part;
-- over whole columns: every row has an amount; every amount is a plain number in the decided
-  decimal mark (so no row is an error and nothing can round: amounts are integers at the
-  column's largest scale); no row is a repeated header or a total; the block anchor (journal,
-  else date) is never blank (so no continuation rows); every date parses.
+- over whole columns, every row is a ledger line with an amount, a repeated header, a total
+  row whose figures are in amount columns, or blank (`normalizer.fast.kinds`; group and note
+  rows decline); every amount of a ledger line is a plain number in the decided decimal mark
+  (so no row is an error and nothing can round: amounts are integers at the column's largest
+  scale); every date parses. Continuation lines (a blank anchor: journal, else date) take
+  their block head's values as the `BlockWalker` gives them, when the file has a journal
+  column and no currency column; total rows are checked against the lines they total
+  (`normalizer.fast.totals`, then the general `choose_scope` and `check_totals`).
 
 Decisions that look at a whole column (decimal mark, date order) are taken by the general
 functions on the column's distinct values, which gives the same answer as on every value.
@@ -19,6 +23,7 @@ functions on the column's distinct values, which gives the same answer as on eve
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -33,18 +38,21 @@ from normalizer.fast.common import (
     column_amounts,
     finish,
     require,
-    require_no_headers,
-    require_no_totals,
     require_simple,
 )
+from normalizer.fast.kinds import RowKinds, inherited, row_kinds, segments
+from normalizer.fast.totals import total_findings
 from normalizer.mapping import ColumnMap, build_column_map
 from normalizer.readers.limits import Limits
-from normalizer.result import Detected, NormalizeResult
+from normalizer.result import CheckResult, Detected, Issue, NormalizeResult
 from normalizer.roles.content import SAMPLE_ROWS
 from normalizer.roles.explain import describe_roles
 from normalizer.structure.cells import cell_text
+from normalizer.structure.classify import index_columns
+from normalizer.structure.decisions import AUTO_INHERIT
 from normalizer.structure.table import Table, build_table
-from normalizer.values.amounts import infer_decimal_mark
+from normalizer.structure.totals import check_totals, choose_scope
+from normalizer.values.amounts import infer_decimal_mark, parse_amount
 from normalizer.values.dates import infer_date_order, parse_date
 
 _PREFIX_BYTES = 512 << 10
@@ -111,14 +119,16 @@ def _normalize(
     raw = [frame.column(i).combine_chunks() for i in range(width)]
     require(_max_line_chars(raw) <= Limits().max_line_chars and len(data) <= Limits().max_bytes)
     cells = [pc.utf8_trim(column, characters=WHITESPACE) for column in raw]
-    require(not pc.any(pc.equal(cells[0], "")).as_py())
     _require_same_start(cells, table)
+    require(not index_columns(table.headers, table.rows))
+    amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
+    kinds = row_kinds(cells, table.headers, amount_cols)
 
     detected: dict[str, Detected] = {"profile": profile_detected, **head.detected}
     detected["sheet"] = Detected(value=None, confidence=1.0, source="detected")
     detected["header_row"] = table.header_row
     detected.update(describe_roles(columns))
-    return _build(cells, table, columns, detected, fiscal_year, ledger_file_id)
+    return _build(cells, kinds, table, columns, detected, fiscal_year, ledger_file_id)
 
 
 def _read_arrow(data: bytes, delimiter: str, width: int, skip: int) -> pa.Table:
@@ -159,30 +169,37 @@ def _require_same_start(cells: list[pa.Array], table: Table) -> None:
 
 
 def _build(  # noqa: PLR0917
-    cells: list[pa.Array],
+    every_row: list[pa.Array],
+    kinds: RowKinds,
     table: Table,
     columns: ColumnMap,
     detected: dict[str, Detected],
     fiscal_year: int | None,
     ledger_file_id: int | None,
 ) -> NormalizeResult:
-    count = len(cells[0])
+    first_row = table.header_row.value + 1
+    all_rows = pa.array(range(first_row, first_row + len(every_row[0])), pa.int64())
+    cells = every_row if kinds.plain else [pc.filter(c, kinds.data) for c in every_row]
+    row_numbers = all_rows if kinds.plain else pc.filter(all_rows, kinds.data)
+    require(len(cells[0]) > 0)
     amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
     filled = [pc.not_equal(cells[c], "") for c in amount_cols]
-    any_amount = filled[0] if len(filled) == 1 else pc.or_(filled[0], filled[1])
-    require(bool(pc.all(any_amount).as_py()))
     mark = _decimal_mark(cells, amount_cols, filled)
     detected["decimal_mark"] = Detected(value=mark, confidence=1.0)
-    require_no_headers(cells, table.headers, set(amount_cols))
-    require_no_totals(cells[0], 0 in amount_cols)
     posted_on, detected["date_order"] = _dates(cells, columns, fiscal_year)
     if fiscal_year is not None:
         detected["year"] = Detected(value=fiscal_year, confidence=1.0, source="override")
-    anchor = (columns.columns("journal") or columns.columns("posted_on"))[:1]
-    require(not anchor or not pc.any(pc.equal(cells[anchor[0]], "")).as_py())
-    detected["inherit"] = Detected(value=[], confidence=1.0, source="detected")
+    segment = segments(kinds)
+    inherit = _inherit(cells, columns)
+    detected["inherit"] = Detected(value=list(inherit), confidence=0.9 if inherit else 1.0, source="detected")
+    if inherit:
+        cells, posted_on = _continued(cells, posted_on, columns, inherit, pc.filter(segment, kinds.data))
     debit, credit = column_amounts(cells, columns, mark or ".")  # whole numbers: either mark
-    row_numbers = pa.array(range(table.header_row.value + 1, table.header_row.value + 1 + count), pa.int64())
+    checks: list[CheckResult] = []
+    issues: list[Issue] = []
+    if pc.any(kinds.total).as_py():
+        check, issues = _total_rows(every_row, all_rows, kinds, segment, columns, detected, mark)
+        checks.append(check)
     return finish(
         cells,
         columns,
@@ -192,7 +209,63 @@ def _build(  # noqa: PLR0917
         amounts=(debit, credit),
         fiscal_year=fiscal_year,
         ledger_file_id=ledger_file_id,
+        leading=(checks, issues),
     )
+
+
+def _inherit(cells: list[pa.Array], columns: ColumnMap) -> tuple[str, ...]:
+    """`decide_blocks`'s detection: the anchor is blank on some lines but not on the first."""
+    anchor = (columns.columns("journal") or columns.columns("posted_on"))[:1]
+    if not anchor:
+        return ()
+    blank = pc.equal(cells[anchor[0]], "")
+    if blank[0].as_py() or not pc.any(blank).as_py():
+        return ()
+    # a synthesized journal (the block's ordinal) or an inherited currency code: general path
+    require(bool(columns.columns("journal")) and not columns.columns("currency"))
+    return tuple(name for name in AUTO_INHERIT if columns.columns(name))
+
+
+def _continued(
+    cells: list[pa.Array],
+    posted_on: pa.Array,
+    columns: ColumnMap,
+    inherit: tuple[str, ...],
+    segment: pa.Array,
+) -> tuple[list[pa.Array], pa.Array]:
+    """Continuation lines filled from their block's first line (`BlockWalker.line`)."""
+    anchor_filled = pc.not_equal(cells[columns.columns("journal")[0]], "")
+    out = list(cells)
+    for name in inherit:
+        if name == "posted_on":
+            posted_on = inherited(posted_on, anchor_filled, segment, blank=pc.is_null(posted_on))
+        else:
+            index = columns.columns(name)[0]
+            out[index] = inherited(cells[index], anchor_filled, segment, blank=pc.equal(cells[index], ""))
+    return out, posted_on
+
+
+def _total_rows(  # noqa: PLR0917
+    every_row: list[pa.Array],
+    all_rows: pa.Array,
+    kinds: RowKinds,
+    segment: pa.Array,
+    columns: ColumnMap,
+    detected: dict[str, Detected],
+    mark: str | None,
+) -> tuple[CheckResult, list[Issue]]:
+    """The general path's `total_rows` check (and `total_scope` detection) over columns."""
+
+    def parse(text: str) -> Decimal | None:
+        return parse_amount(text, decimal_mark=mark).value
+
+    amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
+    findings = total_findings(
+        every_row, all_rows, kinds.total, kinds.data, segment, amount_cols, columns.names, mark, parse
+    )
+    scope = choose_scope(findings, None)
+    detected["total_scope"] = scope
+    return check_totals(findings, str(scope.value))
 
 
 def _decimal_mark(cells: list[pa.Array], amount_cols: list[int], filled: list[pa.Array]) -> str | None:
