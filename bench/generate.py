@@ -68,6 +68,9 @@ class Layout(NamedTuple):
     year: int = START.year
 
 
+PLAIN = Layout()
+
+
 def _description(rng: random.Random) -> str:
     words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6)))
     roll = rng.random()
@@ -128,7 +131,7 @@ def ledger_rows(n: int, seed: int = 20261121, year: int = START.year) -> Iterato
         produced += lines
 
 
-def write_csv(path: Path, n: int, seed: int = 20261121, layout: Layout = Layout()) -> None:
+def write_csv(path: Path, n: int, seed: int = 20261121, layout: Layout = PLAIN) -> None:
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(HEADER)
@@ -136,7 +139,7 @@ def write_csv(path: Path, n: int, seed: int = 20261121, layout: Layout = Layout(
             writer.writerow(row)
 
 
-def csv_rows(n: int, seed: int = 20261121, layout: Layout = Layout()) -> Iterator[tuple[str, ...]]:
+def csv_rows(n: int, seed: int = 20261121, layout: Layout = PLAIN) -> Iterator[tuple[str, ...]]:
     """The rows below the header: ledger lines, and the report rows `layout` asks for."""
     debits = credits = 0
     previous = ""
