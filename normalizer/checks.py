@@ -63,7 +63,10 @@ def journal_balance(records: Sequence[Record]) -> tuple[CheckResult | None, list
                 code="unbalanced-journal",
             )
         )
-    journals = len(first_row)
+    return _balance_check(len(first_row), unbalanced), issues
+
+
+def _balance_check(journals: int, unbalanced: list[dict[str, str]]) -> CheckResult:
     message = (
         f"all {journals} journals balance"
         if not unbalanced
@@ -71,9 +74,7 @@ def journal_balance(records: Sequence[Record]) -> tuple[CheckResult | None, list
         + ", ".join(f"{u['journal']} by {u['difference']}" for u in unbalanced[:10])
     )
     details = {"journals": journals, "unbalanced": unbalanced}
-    return CheckResult(
-        name="journal_balance", passed=not unbalanced, message=message, details=details
-    ), issues
+    return CheckResult(name="journal_balance", passed=not unbalanced, message=message, details=details)
 
 
 def fiscal_year_range(records: Sequence[Record], fiscal_year: int) -> tuple[CheckResult, list[Issue]]:
@@ -318,15 +319,16 @@ def _columnar_journal_balance(records: ColumnRecords) -> tuple[CheckResult | Non
     if table.num_rows == 0:
         return None, []
     sums = table.group_by(keys).aggregate([("net", "sum")])
-    if pc.any(pc.not_equal(sums.column("net_sum"), 0)).as_py():
-        return journal_balance(records)  # rare: let the general check name each journal
     journals = sums.num_rows if len(keys) == 1 else pc.count_distinct(table.column("journal")).as_py()
-    return CheckResult(
-        name="journal_balance",
-        passed=True,
-        message=f"all {journals} journals balance",
-        details={"journals": journals, "unbalanced": []},
-    ), []
+    off = pc.not_equal(sums.column("net_sum"), 0)
+    if not pc.any(off).as_py():
+        return _balance_check(journals, []), []
+    # the general check names each unbalanced journal, from all the records of those journals
+    # only (in source order, so in the same order): every other journal balances
+    named = pc.unique(pc.filter(sums.column("journal"), off))
+    check, issues = journal_balance(records.take(pc.indices_nonzero(pc.is_in(journal, value_set=named))))
+    assert check is not None
+    return _balance_check(journals, check.details["unbalanced"]), issues
 
 
 def _columnar_fiscal_year(records: ColumnRecords, fiscal_year: int) -> tuple[CheckResult, list[Issue]]:
