@@ -22,11 +22,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from normalizer.fast.common import DISTINCT_LIMIT, TOTAL_LABEL, TOTAL_START, require
+from normalizer.fast.common import (
+    DISTINCT_LIMIT,
+    TOTAL_LABEL,
+    TOTAL_START,
+    NotSure,
+    require,
+    require_no_headers,
+    require_no_totals,
+)
 from normalizer.mapping import normalize_header
+
+#: Rows that may repeat the header, folded cell by cell: beyond this many, the general path.
+_CANDIDATE_LIMIT = 200_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,26 +48,47 @@ class RowKinds:
     header: pa.Array
     total: pa.Array
     data: pa.Array
-
-    @property
-    def plain(self) -> bool:
-        """Every row is a ledger line."""
-        return bool(pc.all(self.data).as_py())
+    plain: bool  # every row is a ledger line
 
 
 def row_kinds(cells: Sequence[pa.Array], headers: Sequence[str], amount_cols: Sequence[int]) -> RowKinds:
     """The kind of every row, as the general `Classifier` decides it (see the module docstring)."""
     filled = [pc.not_equal(column, "") for column in cells]
+    has_amount = _any([filled[c] for c in amount_cols])
+    if _plainly_ledger_lines(cells, filled[0], headers, amount_cols):
+        require(bool(pc.all(has_amount).as_py()))
+        nowhere = pa.repeat(pa.scalar(False), len(cells[0]))
+        return RowKinds(header=nowhere, total=nowhere, data=pc.invert(nowhere), plain=True)
     any_filled = _any(filled)
     header = pc.and_(any_filled, _header_rows(cells, headers))
     first_text, first_is_amount = _first_filled(cells, filled, set(amount_cols))
     content = pc.and_(any_filled, pc.invert(header))
     total = pc.and_(pc.and_(content, pc.invert(first_is_amount)), _total_label(first_text))
     data = pc.and_(content, pc.invert(total))
-    has_amount = _any([filled[c] for c in amount_cols])
     # a row with text but no amount is a group, a note or an error row: the general path's
     require(bool(pc.all(pc.or_(pc.invert(data), has_amount)).as_py()))
-    return RowKinds(header=header, total=total, data=data)
+    return RowKinds(header=header, total=total, data=data, plain=bool(pc.all(data).as_py()))
+
+
+def _plainly_ledger_lines(
+    cells: Sequence[pa.Array], first_filled: pa.Array, headers: Sequence[str], amount_cols: Sequence[int]
+) -> bool:
+    """The quick proof for ordinary files: no row is blank, a header or a total.
+
+    The first cell is never blank (so it is each row's first filled cell and no row is blank),
+    it never reads as a total label, and the header bound of `require_no_headers` holds, given
+    the amount columns where no value can fold to the header (`_may_fold`, over the column).
+    """
+    if not pc.all(first_filled).as_py():
+        return False
+    keys = [normalize_header(h) for h in headers]
+    never = {c for c in amount_cols if not keys[c] or not pc.any(_may_fold(cells[c], keys[c])).as_py()}
+    try:
+        require_no_headers(list(cells), headers, never)
+        require_no_totals(cells[0], 0 in amount_cols)
+    except NotSure:
+        return False
+    return True
 
 
 def _any(masks: Sequence[pa.Array]) -> pa.Array:
@@ -90,31 +123,43 @@ def _total_label(first: pa.Array) -> pa.Array:
 
 
 def _header_rows(cells: Sequence[pa.Array], headers: Sequence[str]) -> pa.Array:
-    """Rows where enough cells fold to their column's header (`Classifier._is_header`)."""
+    """Rows where enough cells fold to their column's header (`Classifier._is_header`).
+
+    A cell can only fold to its header if it passes `_may_fold`; rows with enough such cells
+    (repeated headers, a few in a thousand) are then folded cell by cell.
+    """
     count = len(cells[0])
     keys = [normalize_header(h) for h in headers]
     named = [i for i, k in enumerate(keys) if k]
     wanted = max(2, (len(named) + 1) // 2)
-    matched = pa.repeat(pa.scalar(0, pa.int32()), count)
+    out = np.zeros(count, dtype=bool)
+    if len(named) < wanted:
+        return pa.array(out)
+    maybe = pa.repeat(pa.scalar(0, pa.int32()), count)
     for i in named:
-        matched = pc.add(matched, pc.cast(_folds_to(cells[i], keys[i]), pa.int32()))
-    return pc.greater_equal(matched, wanted)
+        maybe = pc.add(maybe, pc.cast(_may_fold(cells[i], keys[i]), pa.int32()))
+    candidates = pc.indices_nonzero(pc.greater_equal(maybe, wanted))
+    require(len(candidates) <= _CANDIDATE_LIMIT)
+    if len(candidates) == 0:
+        return pa.array(out)
+    matched = [0] * len(candidates)
+    for i in named:
+        folded: dict[str, bool] = {}
+        for n, value in enumerate(pc.take(cells[i], candidates).to_pylist()):
+            hit = folded.get(value)
+            if hit is None:
+                hit = folded[value] = normalize_header(value) == keys[i]
+            matched[n] += hit
+    out[[p for p, n in zip(candidates.to_pylist(), matched, strict=True) if n >= wanted]] = True
+    return pa.array(out)
 
 
-def _folds_to(column: pa.Array, key: str) -> pa.Array:
-    """Where `normalize_header(value) == key`.
-
-    An ASCII value folds by lowering it and turning runs of non-word characters into one
-    space, so it can only fold to `key` if it contains `key`'s first word, ignoring case: only
-    those values, and the non-ASCII ones (accents and compatibility forms fold further), are
-    folded one distinct value at a time.
-    """
+def _may_fold(column: pa.Array, key: str) -> pa.Array:
+    """False where a value cannot fold to `key`: an ASCII value folds by lowering it and turning
+    runs of non-word characters into one space, so it must contain `key`'s first word, ignoring
+    case; non-ASCII values (accents and compatibility forms fold further) may always."""
     word = key.split(" ", 1)[0]
-    maybe = pc.or_(pc.invert(pc.string_is_ascii(column)), pc.match_substring(column, word, ignore_case=True))
-    distinct = pc.unique(pc.filter(column, maybe)).to_pylist()
-    require(len(distinct) <= DISTINCT_LIMIT)
-    hits = [value for value in distinct if normalize_header(value) == key]
-    return pc.is_in(column, value_set=pa.array(hits, pa.string()))
+    return pc.or_(pc.invert(pc.string_is_ascii(column)), pc.match_substring(column, word, ignore_case=True))
 
 
 def segments(kinds: RowKinds) -> pa.Array:

@@ -41,7 +41,7 @@ def total_findings(  # noqa: PLR0917
     the row kinds, `segment` the boundary count at each row (`kinds.segments`).
     """
     positions = pc.indices_nonzero(total)
-    filled = {i: pc.take(pc.not_equal(cells[i], ""), positions) for i in range(len(cells))}
+    filled = {i: pc.not_equal(pc.take(cells[i], positions), "") for i in range(len(cells))}
     first = _first_filled_column(filled, len(positions))
     for i, mask in filled.items():
         if i not in amount_cols:
