@@ -1,6 +1,7 @@
 """Report-style files and the general path, side by side (never run by the tests).
 
-    python -m bench.bench_general [--rows N] [--general-rows N] [--repeat 3] [--parts ...]
+    python -m bench.bench_general [--rows N] [--general-rows N] [--repeat 3] [--general-repeat 1]
+        [--rss-rows N] [--parts report,year,general,rss]
 
 Parts (each side a fresh process, alternated, medians; ratios against the plain file on the
 columnar path, `normalize(path)`, measured in the same run):
@@ -67,6 +68,7 @@ def main() -> None:
     parser.add_argument("--general-rows", type=int, default=1_000_000)
     parser.add_argument("--rss-rows", type=int, default=4_900_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--general-repeat", type=int, default=1, help="runs of the general-path part")
     parser.add_argument("--parts", default="report,year,general,rss")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -104,7 +106,7 @@ def main() -> None:
                 "general, in-year (2025)": ("normalize_with", general, "2025", "false"),
                 "general, every row outside (2024)": ("normalize_with", general, "2024", "false"),
             },
-            args.repeat,
+            args.general_repeat,
         )
     if "rss" in parts:
         lines = args.rss_rows + args.rss_rows // 50 + 1
