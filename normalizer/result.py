@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from operator import attrgetter
 from typing import Any, Literal
 
 from normalizer.record import Record
@@ -71,24 +71,19 @@ def trusted_issue(  # noqa: PLR0917 -- positional on purpose: one per row of a l
     return draft  # type: ignore[return-value]
 
 
-def in_row_order(*groups: list[Issue]) -> list[Issue]:
-    """The issues of `groups` with file-level ones (row None) first, then by row, stably.
+def in_row_order(issues: Iterable[Issue]) -> list[Issue]:
+    """File-level issues (row None) first, then by row; stable (equal rows keep their order).
 
-    Each group is in row order already (as checks produce them): with at most one group of
-    row issues nothing needs sorting, which matters when a file has an issue on every row.
+    The same order as sorting by `(row is not None, row or 0)`, with the key read in C: a file
+    can have an issue on each of its million rows.
     """
-    notes = [i for group in groups for i in group if i.row is None]
-    rows = [group for group in groups if any(i.row is not None for i in group)]
-    if len(rows) <= 1 and all(_rows_ascending(group) for group in rows):
-        return notes + [i for group in rows for i in group if i.row is not None]
-    merged = [i for group in groups for i in group]
-    merged.sort(key=lambda i: (i.row is not None, i.row or 0))
-    return merged
+    issues = list(issues)
+    rows = [i for i in issues if i.row is not None]
+    rows.sort(key=_ROW)
+    return [i for i in issues if i.row is None] + rows
 
 
-def _rows_ascending(issues: list[Issue]) -> bool:
-    rows = [i.row for i in issues if i.row is not None]
-    return all(a <= b for a, b in pairwise(rows))
+_ROW = attrgetter("row")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

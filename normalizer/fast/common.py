@@ -223,7 +223,7 @@ def finish(
     )
     checks, more = columnar_record_checks(records, fiscal_year)
     checks[:0] = leading[0]
-    issues = in_row_order(list(undecided_notes(detected, columns)), list(leading[1]), more)
+    issues = in_row_order([*undecided_notes(detected, columns), *leading[1], *more])
     return NormalizeResult(
         records=records,
         issues=tuple(issues),

@@ -61,9 +61,8 @@ def row_kinds(cells: Sequence[pa.Array], headers: Sequence[str], amount_cols: Se
         return RowKinds(header=nowhere, total=nowhere, data=pc.invert(nowhere), plain=True)
     any_filled = _any(filled)
     header = pc.and_(any_filled, _header_rows(cells, headers))
-    first_text, first_is_amount = _first_filled(cells, filled, set(amount_cols))
     content = pc.and_(any_filled, pc.invert(header))
-    total = pc.and_(pc.and_(content, pc.invert(first_is_amount)), _total_label(first_text))
+    total = pc.and_(content, _total_rows(cells, filled, set(amount_cols)))
     data = pc.and_(content, pc.invert(total))
     # a row with text but no amount is a group, a note or an error row: the general path's
     require(bool(pc.all(pc.or_(pc.invert(data), has_amount)).as_py()))
@@ -98,35 +97,36 @@ def _any(masks: Sequence[pa.Array]) -> pa.Array:
     return out
 
 
-def _first_filled(
-    cells: Sequence[pa.Array], filled: Sequence[pa.Array], amount_cols: set[int]
-) -> tuple[pa.Array, pa.Array]:
-    """Each row's first filled text and whether it is in an amount column ("" when none)."""
-    text = cells[-1]
-    is_amount = pa.repeat(pa.scalar(len(cells) - 1 in amount_cols), len(text))
-    for i in range(len(cells) - 2, -1, -1):
-        text = pc.if_else(filled[i], cells[i], text)
-        is_amount = pc.if_else(filled[i], pa.scalar(i in amount_cols), is_amount)
-    return text, is_amount
+def _total_rows(cells: Sequence[pa.Array], filled: Sequence[pa.Array], amount_cols: set[int]) -> pa.Array:
+    """Rows whose first filled cell is outside the amount columns and reads as a total label."""
+    first = pa.repeat(pa.scalar(len(cells), pa.int16()), len(cells[0]))
+    for i in range(len(cells) - 1, -1, -1):
+        first = pc.if_else(filled[i], pa.scalar(i, pa.int16()), first)
+    total = pa.repeat(pa.scalar(False), len(cells[0]))
+    for i in pc.unique(first).to_pylist():
+        if i < len(cells) and i not in amount_cols:
+            total = pc.or_(total, pc.and_(pc.equal(first, i), _total_label(cells[i])))
+    return total
 
 
-def _total_label(first: pa.Array) -> pa.Array:
+def _total_label(texts: pa.Array) -> pa.Array:
     """Where the text reads as a total label: a cheap prefilter, then the regex per distinct text."""
-    maybe = pc.match_substring_regex(first, TOTAL_START)
+    maybe = pc.match_substring_regex(texts, TOTAL_START)
     if not pc.any(maybe).as_py():
         return maybe
-    encoded = pc.dictionary_encode(pc.if_else(maybe, first, ""))
-    distinct = encoded.dictionary.to_pylist()
+    distinct = pc.unique(pc.filter(texts, maybe)).to_pylist()
     require(len(distinct) <= DISTINCT_LIMIT)
-    hits = [i for i, value in enumerate(distinct) if value and TOTAL_LABEL.search(value)]
-    return pc.is_in(encoded.indices, value_set=pa.array(hits, encoded.indices.type))
+    hits = [value for value in distinct if TOTAL_LABEL.search(value)]
+    return pc.and_(maybe, pc.is_in(texts, value_set=pa.array(hits, pa.string())))
 
 
 def _header_rows(cells: Sequence[pa.Array], headers: Sequence[str]) -> pa.Array:
     """Rows where enough cells fold to their column's header (`Classifier._is_header`).
 
-    A cell can only fold to its header if it passes `_may_fold`; rows with enough such cells
-    (repeated headers, a few in a thousand) are then folded cell by cell.
+    A cell can only fold to its header if it passes `_may_fold`. A row reaching `wanted` has a
+    passing cell among any `named - wanted + 1` columns, so only that many (the narrowest, the
+    cheapest to scan) are scanned whole; rows with one (repeated headers, a few in a thousand)
+    are then folded cell by cell in every column.
     """
     count = len(cells[0])
     keys = [normalize_header(h) for h in headers]
@@ -135,10 +135,9 @@ def _header_rows(cells: Sequence[pa.Array], headers: Sequence[str]) -> pa.Array:
     out = np.zeros(count, dtype=bool)
     if len(named) < wanted:
         return pa.array(out)
-    maybe = pa.repeat(pa.scalar(0, pa.int32()), count)
-    for i in named:
-        maybe = pc.add(maybe, pc.cast(_may_fold(cells[i], keys[i]), pa.int32()))
-    candidates = pc.indices_nonzero(pc.greater_equal(maybe, wanted))
+    narrow = sorted(named, key=lambda i: cells[i].nbytes)[: len(named) - wanted + 1]
+    maybe = _any([_may_fold(cells[i], keys[i]) for i in narrow])
+    candidates = pc.indices_nonzero(maybe)
     require(len(candidates) <= _CANDIDATE_LIMIT)
     if len(candidates) == 0:
         return pa.array(out)

@@ -88,14 +88,15 @@ def test_in_row_order_is_the_stable_sort_by_row() -> None:
     def issue(row: int | None, code: str) -> Issue:
         return Issue(row=row, column=None, raw=None, message=code, code=code)
 
-    groups = [
-        [issue(None, "a"), issue(3, "b")],
-        [issue(2, "c"), issue(None, "d"), issue(3, "e")],
-        [issue(1, "f")],
-    ]
-    expected = sorted((i for g in groups for i in g), key=lambda i: (i.row is not None, i.row or 0))
-    assert in_row_order(*groups) == expected
-    assert in_row_order([issue(None, "a")], [issue(1, "b"), issue(2, "c")]) == [
-        issue(None, "a"), issue(1, "b"), issue(2, "c"),
-    ]  # fmt: skip
-    assert in_row_order([issue(4, "a"), issue(2, "b")]) == [issue(2, "b"), issue(4, "a")]
+    issues = [issue(None, "a"), issue(3, "b"), issue(2, "c"), issue(None, "d"), issue(3, "e"), issue(1, "f")]
+    expected = sorted(issues, key=lambda i: (i.row is not None, i.row or 0))
+    assert in_row_order(issues) == expected
+    assert [i.message for i in in_row_order(issues)] == ["a", "d", "f", "c", "b", "e"]
+
+
+def test_collector_is_restored_after_the_fiscal_year_issues() -> None:
+    import gc
+
+    assert gc.isenabled()
+    fiscal_year_range([_record(5, "", "1", "0", year=2023)], 2024)
+    assert gc.isenabled()
