@@ -257,3 +257,33 @@ def test_columnar_path_takes_whole_numbers_and_a_blank_amount_column(body: str) 
     assert not isinstance(fast, str)
     assert isinstance(fast.records, ColumnRecords), "the columnar path declined"
     _assert_same(general, fast)
+
+
+_FILLED_AMOUNT = _AMOUNT.filter(bool)
+_REPORT_ROW = st.one_of(
+    st.just("Date,Journal,Account,Description,Debit,Credit,Memo Extra"),  # the header again
+    st.just(",,,,,,"),
+    st.tuples(st.sampled_from(["Total", "Subtotal", "Summe", "total:", "Totals"]), _AMOUNT, _AMOUNT).map(
+        lambda t: f'{t[0]},,,,"{t[1]}","{t[2]}",'
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.dates(), st.sampled_from(["J1", "J2", ""]), _TEXT, _FILLED_AMOUNT, _AMOUNT).map(
+                lambda t: f'{t[0]:%m/%d/%Y},{t[1]},1000,"{t[2].replace(chr(34), "")}","{t[3]}","{t[4]}",x'
+            ),
+            _REPORT_ROW,
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_property_report_rows_normalize_the_same_both_ways(lines: list[str]) -> None:
+    """Ledger lines (some continuation lines) among repeated headers, total rows, blank rows."""
+    first = "01/02/2025,J0,1000,opening,1.00,,x"
+    body = "\r\n".join(["Date,Journal,Account,Description,Debit,Credit,Memo Extra", first, *lines]) + "\r\n"
+    _assert_same(*_both(body.encode(), fiscal_year=2024))
