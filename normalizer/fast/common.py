@@ -112,7 +112,7 @@ def require_no_totals(first: pa.Array, is_amount: bool) -> None:
     require(not any(TOTAL_LABEL.search(value) for value in distinct))
 
 
-def _units(column: pa.Array, mark: str) -> tuple[pa.Array, int]:
+def _column_units(column: pa.Array, mark: str) -> tuple[pa.Array, int]:
     """Integer units of a column of plain numbers ("" -> 0) and the scale they are at."""
     units, scale, _ = amount_units(column, mark)
     return units, scale
@@ -137,18 +137,31 @@ def amount_units(column: pa.Array, mark: str) -> tuple[pa.Array, int, pa.Array]:
     return pc.multiply_checked(units, factor), scale, scales
 
 
-def column_amounts(cells: list[pa.Array], columns: ColumnMap, mark: str) -> tuple[Amounts, Amounts]:
-    """Debit and credit, never negative: a negative debit is a credit and vice versa."""
+#: Each amount column's `amount_units`, by column index, when a caller has them already.
+ColumnUnits = dict[int, tuple[pa.Array, int, pa.Array]]
+
+
+def column_amounts(
+    cells: list[pa.Array], columns: ColumnMap, mark: str, known: ColumnUnits | None = None
+) -> tuple[Amounts, Amounts]:
+    """Debit and credit, never negative: a negative debit is a credit and vice versa.
+
+    `known` holds the `amount_units` of amount columns computed already (by index)."""
+
+    def units_of(field: str) -> tuple[pa.Array, int]:
+        index = columns.columns(field)[0]
+        if known and index in known:
+            return known[index][0], known[index][1]
+        return _column_units(cells[index], mark)
+
     zero = pa.scalar(0, pa.int64())
     count = len(cells[0])
     if columns.model == "signed":
-        signed, scale = _units(cells[columns.columns("amount")[0]], mark)
+        signed, scale = units_of("amount")
         debit = pc.if_else(pc.greater_equal(signed, 0), signed, zero)
         credit = pc.if_else(pc.less(signed, 0), pc.negate(signed), zero)
         return Amounts(units=debit, scale=scale), Amounts(units=credit, scale=scale)
-    parsed = {
-        n: _units(cells[columns.columns(n)[0]], mark) for n in ("debit", "credit") if columns.columns(n)
-    }
+    parsed = {n: units_of(n) for n in ("debit", "credit") if columns.columns(n)}
     scale = max(s for _, s in parsed.values())
     for name, (units, column_scale) in parsed.items():
         if column_scale != scale:

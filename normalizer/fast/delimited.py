@@ -34,7 +34,9 @@ from normalizer.errors import NormalizerError
 from normalizer.fast.common import (
     DISTINCT_LIMIT,
     WHITESPACE,
+    ColumnUnits,
     NotSure,
+    amount_units,
     column_amounts,
     finish,
     require,
@@ -194,11 +196,12 @@ def _build(  # noqa: PLR0917
     detected["inherit"] = Detected(value=list(inherit), confidence=0.9 if inherit else 1.0, source="detected")
     if inherit:
         cells, posted_on = _continued(cells, posted_on, columns, inherit, pc.filter(segment, kinds.data))
-    debit, credit = column_amounts(cells, columns, mark or ".")  # whole numbers: either mark
+    units = {c: amount_units(cells[c], mark or ".") for c in amount_cols}  # whole numbers: either mark
+    debit, credit = column_amounts(cells, columns, mark or ".", units)
     checks: list[CheckResult] = []
     issues: list[Issue] = []
     if pc.any(kinds.total).as_py():
-        check, issues = _total_rows(every_row, all_rows, kinds, segment, columns, detected, mark)
+        check, issues = _total_rows(every_row, all_rows, kinds, segment, columns, detected, mark, units)
         checks.append(check)
     return finish(
         cells,
@@ -253,6 +256,7 @@ def _total_rows(  # noqa: PLR0917
     columns: ColumnMap,
     detected: dict[str, Detected],
     mark: str | None,
+    units: ColumnUnits,
 ) -> tuple[CheckResult, list[Issue]]:
     """The general path's `total_rows` check (and `total_scope` detection) over columns."""
 
@@ -261,7 +265,15 @@ def _total_rows(  # noqa: PLR0917
 
     amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
     findings = total_findings(
-        every_row, all_rows, kinds.total, kinds.data, segment, amount_cols, columns.names, mark, parse
+        every_row,
+        all_rows,
+        kinds.total,
+        kinds.data,
+        segment,
+        amount_cols,
+        columns.names,
+        units,
+        (mark, _WHOLE_NUMBER if mark is None else _AMOUNT_PATTERN[mark], parse),
     )
     scope = choose_scope(findings, None)
     detected["total_scope"] = scope

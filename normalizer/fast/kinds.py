@@ -76,15 +76,15 @@ def _plainly_ledger_lines(
 
     The first cell is never blank (so it is each row's first filled cell and no row is blank),
     it never reads as a total label, and the header bound of `require_no_headers` holds, given
-    the amount columns where no value can fold to the header (`_may_fold`, over the column).
+    the amount columns where no value can fold to the header (`_folds_to`, over the column).
     """
     if not pc.all(first_filled).as_py():
         return False
     keys = [normalize_header(h) for h in headers]
-    never = {c for c in amount_cols if not keys[c] or not pc.any(_may_fold(cells[c], keys[c])).as_py()}
     try:
+        require_no_totals(cells[0], 0 in amount_cols)  # first: it settles report files cheaply
+        never = {c for c in amount_cols if not keys[c] or not pc.any(_folds_to(cells[c], keys[c])).as_py()}
         require_no_headers(list(cells), headers, never)
-        require_no_totals(cells[0], 0 in amount_cols)
     except NotSure:
         return False
     return True
@@ -123,10 +123,9 @@ def _total_label(texts: pa.Array) -> pa.Array:
 def _header_rows(cells: Sequence[pa.Array], headers: Sequence[str]) -> pa.Array:
     """Rows where enough cells fold to their column's header (`Classifier._is_header`).
 
-    A cell can only fold to its header if it passes `_may_fold`. A row reaching `wanted` has a
-    passing cell among any `named - wanted + 1` columns, so only that many (the narrowest, the
-    cheapest to scan) are scanned whole; rows with one (repeated headers, a few in a thousand)
-    are then folded cell by cell in every column.
+    A row reaching `wanted` has a folding cell among any `named - wanted + 1` columns: those
+    (the narrowest, the cheapest to scan) are folded whole (`_folds_to`); the other columns
+    only on the rows with one (repeated headers: a few in a thousand), value by value.
     """
     count = len(cells[0])
     keys = [normalize_header(h) for h in headers]
@@ -135,30 +134,48 @@ def _header_rows(cells: Sequence[pa.Array], headers: Sequence[str]) -> pa.Array:
     out = np.zeros(count, dtype=bool)
     if len(named) < wanted:
         return pa.array(out)
-    narrow = sorted(named, key=lambda i: cells[i].nbytes)[: len(named) - wanted + 1]
-    maybe = _any([_may_fold(cells[i], keys[i]) for i in narrow])
-    candidates = pc.indices_nonzero(maybe)
+    order = sorted(named, key=lambda i: cells[i].nbytes)
+    scanned = order[: len(named) - wanted + 1]
+    matched = pa.repeat(pa.scalar(0, pa.int32()), count)
+    for i in scanned:
+        matched = pc.add(matched, pc.cast(_folds_to(cells[i], keys[i]), pa.int32()))
+    candidates = pc.indices_nonzero(pc.greater(matched, 0))
     require(len(candidates) <= _CANDIDATE_LIMIT)
     if len(candidates) == 0:
         return pa.array(out)
-    matched = [0] * len(candidates)
-    for i in named:
+    counts = pc.take(matched, candidates).to_pylist()
+    for i in order[len(scanned) :]:
         folded: dict[str, bool] = {}
         for n, value in enumerate(pc.take(cells[i], candidates).to_pylist()):
             hit = folded.get(value)
             if hit is None:
                 hit = folded[value] = normalize_header(value) == keys[i]
-            matched[n] += hit
-    out[[p for p, n in zip(candidates.to_pylist(), matched, strict=True) if n >= wanted]] = True
+            counts[n] += hit
+    out[[p for p, n in zip(candidates.to_pylist(), counts, strict=True) if n >= wanted]] = True
     return pa.array(out)
 
 
-def _may_fold(column: pa.Array, key: str) -> pa.Array:
-    """False where a value cannot fold to `key`: an ASCII value folds by lowering it and turning
-    runs of non-word characters into one space, so it must contain `key`'s first word, ignoring
-    case; non-ASCII values (accents and compatibility forms fold further) may always."""
-    word = key.split(" ", 1)[0]
-    return pc.or_(pc.invert(pc.string_is_ascii(column)), pc.match_substring(column, word, ignore_case=True))
+def _folds_to(column: pa.Array, key: str) -> pa.Array:
+    """Where `normalize_header(value) == key`, exactly.
+
+    An ASCII value folds by lowering it, turning each run of characters other than `0-9a-z`
+    into one space and stripping the ends; so it folds to `key` (whose words are `0-9a-z`
+    runs) exactly when it matches `key`'s words, ignoring case, separated by such runs. Other
+    values (accents and compatibility forms fold further) are folded one distinct value at a
+    time.
+    """
+    gap = "[^0-9A-Za-z]"
+    pattern = "(?i)^" + gap + "*" + (gap + "+").join(key.split(" ")) + gap + "*$"
+    ascii_ = pc.string_is_ascii(column)
+    mask = pc.and_(ascii_, pc.match_substring_regex(column, pattern))
+    others = pc.invert(ascii_)
+    if pc.any(others).as_py():
+        distinct = pc.unique(pc.filter(column, others)).to_pylist()
+        require(len(distinct) <= DISTINCT_LIMIT)
+        hits = [value for value in distinct if normalize_header(value) == key]
+        if hits:
+            mask = pc.or_(mask, pc.is_in(column, value_set=pa.array(hits, pa.string())))
+    return mask
 
 
 def segments(kinds: RowKinds) -> pa.Array:

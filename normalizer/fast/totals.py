@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from normalizer.fast.common import amount_units, require
+from normalizer.fast.common import ColumnUnits, require
 from normalizer.structure.totals import TotalFinding
 
 _PRECISION = 10**28  # the default decimal context's precision: sums below it are exact
@@ -32,16 +32,19 @@ def total_findings(  # noqa: PLR0917
     segment: pa.Array,
     amount_cols: Sequence[int],
     names: Sequence[str],
-    mark: str | None,
-    parse: Callable[[str], Decimal | None],
+    units: ColumnUnits,
+    reading: tuple[str | None, str, Callable[[str], Decimal | None]],
 ) -> list[TotalFinding]:
     """Every figure stated by a total row, with its sums (see `find_totals`).
 
     `cells` are the trimmed texts of every row, `rows` their row numbers, `total` and `data`
-    the row kinds, `segment` the boundary count at each row (`kinds.segments`).
+    the row kinds, `segment` the boundary count at each row (`kinds.segments`), `units` each
+    amount column's `amount_units` over the ledger lines, `reading` the decimal mark, the
+    pattern every line's amount matched and the general path's parse of a total's figure.
     """
+    mark, plain, parse = reading
     positions = pc.indices_nonzero(total)
-    filled = {i: pc.not_equal(pc.take(cells[i], positions), "") for i in range(len(cells))}
+    filled = {i: pc.not_equal(pc.filter(cells[i], total), "") for i in range(len(cells))}
     first = _first_filled_column(filled, len(positions))
     for i, mask in filled.items():
         if i not in amount_cols:
@@ -51,11 +54,13 @@ def total_findings(  # noqa: PLR0917
     data_segment = pc.filter(segment, data).to_numpy()
     starts = np.flatnonzero(np.diff(data_segment, prepend=-1)) if len(data_segment) else np.array([], int)
     seg_ids = data_segment[starts] if len(starts) else np.array([], np.int64)
-    sums = {c: _column_sums(pc.filter(cells[c], data), mark, starts) for c in amount_cols}
+    sums = {c: _column_sums(units[c], starts) for c in amount_cols}
     total_rows = pc.take(rows, positions).to_pylist()
     total_segments = pc.take(segment, positions).to_numpy()
     firsts = first.to_pylist()
-    texts = {c: pc.take(cells[c], positions).to_pylist() for c in amount_cols}
+    texts = {c: pc.take(cells[c], positions) for c in amount_cols}
+    stated_of = {c: stated_figures(texts[c], mark, plain, parse) for c in amount_cols}
+    raws = {c: texts[c].to_pylist() for c in amount_cols}
     findings: list[TotalFinding] = []
     for n, (row, seg) in enumerate(zip(total_rows, total_segments, strict=True)):
         # rows a total totals: the lines since the previous boundary, whose segment count is
@@ -63,10 +68,10 @@ def total_findings(  # noqa: PLR0917
         where = int(np.searchsorted(seg_ids, seg - 1))
         found = where < len(seg_ids) and seg_ids[where] == seg - 1
         for column in sorted(amount_cols):
-            raw = texts[column][n]
+            raw = raws[column][n]
             if not raw or column == firsts[n]:
                 continue
-            stated = parse(raw)
+            stated = stated_of[column][n]
             if stated is None:
                 continue
             block, first_value, absolute = sums[column].at(where) if found else (_ZERO, None, _ZERO)
@@ -98,37 +103,60 @@ def _first_filled_column(filled: dict[int, pa.Array], count: int) -> pa.Array:
 
 
 class _ColumnSums:
-    """Per segment of ledger lines: the exact sum, the first line's value, the sum of absolutes."""
+    """Per segment of ledger lines: the exact sum, the first line's value, the sum of absolutes,
+    each a `Decimal` with the exponent the general path's sum gets."""
 
     def __init__(self, units: np.ndarray, scale: int, scales: np.ndarray, starts: np.ndarray) -> None:
         self.scale = scale
-        nonzero_scales = np.where(units != 0, scales, 0)
+        self.block: list[int] = []
+        self.absolute: list[int] = []
+        self.places: list[int] = []
         if len(starts):
             # Python ints: a segment of large amounts can overflow int64
             objects = units.astype(object)
-            self.block = np.add.reduceat(objects, starts)
-            self.absolute = np.add.reduceat(np.abs(objects), starts)
-            self.places = np.maximum.reduceat(nonzero_scales, starts)
-        self.first_units = units[starts]
-        self.first_scales = scales[starts]
+            self.block = np.add.reduceat(objects, starts).tolist()
+            self.absolute = np.add.reduceat(np.abs(objects), starts).tolist()
+            self.places = np.maximum.reduceat(np.where(units != 0, scales, 0), starts).tolist()
+        self.first_units: list[int] = units[starts].tolist()
+        self.first_scales: list[int] = scales[starts].tolist()
 
     def at(self, index: int) -> tuple[Decimal, Decimal, Decimal]:
-        places = int(self.places[index])
-        exponent = Decimal(1).scaleb(-places)
-        absolute = int(self.absolute[index])
-        require(absolute * 10**places < _PRECISION * 10**self.scale)  # no rounding in the sums
-        block = Decimal(int(self.block[index])).scaleb(-self.scale).quantize(exponent)
-        first_units = int(self.first_units[index])
-        first = (
-            Decimal(first_units)
-            .scaleb(-self.scale)
-            .quantize(Decimal(1).scaleb(-int(self.first_scales[index])))
-            if first_units
-            else _ZERO
-        )
-        return block, first, Decimal(absolute).scaleb(-self.scale).quantize(exponent)
+        places = self.places[index]
+        shift = 10 ** (self.scale - places)  # every value is a multiple: exact
+        absolute = self.absolute[index] // shift
+        require(absolute < _PRECISION)  # no partial sum was rounded
+        block = Decimal(self.block[index] // shift).scaleb(-places)
+        first_units = self.first_units[index]
+        first = _ZERO
+        if first_units:
+            own = self.first_scales[index]
+            first = Decimal(first_units // 10 ** (self.scale - own)).scaleb(-own)
+        return block, first, Decimal(absolute).scaleb(-places)
 
 
-def _column_sums(column: pa.Array, mark: str | None, starts: np.ndarray) -> _ColumnSums:
-    units, scale, scales = amount_units(column, mark or ".")
-    return _ColumnSums(units.to_numpy(), scale, pc.cast(scales, pa.int64()).to_numpy(), starts)
+def _column_sums(units: tuple[pa.Array, int, pa.Array], starts: np.ndarray) -> _ColumnSums:
+    values, scale, scales = units
+    return _ColumnSums(values.to_numpy(), scale, pc.cast(scales, pa.int64()).to_numpy(), starts)
+
+
+def stated_figures(
+    texts: pa.Array, mark: str | None, plain: str, parse: Callable[[str], Decimal | None]
+) -> list[Decimal | None]:
+    """`parse` of each figure; a plain number in the decimal mark (`plain`, the pattern every
+    ledger line's amount matched) reads as its digits without grouping, as `parse_amount`
+    reads it (a negative zero as zero), without a call per figure."""
+    is_plain = pc.fill_null(pc.match_substring_regex(texts, plain), False)
+    if mark == ",":
+        digits = pc.replace_substring(pc.replace_substring(texts, ".", ""), ",", ".")
+    else:
+        digits = pc.replace_substring(texts, ",", "")
+    out: list[Decimal | None] = []
+    for raw, cleaned, quick in zip(texts.to_pylist(), digits.to_pylist(), is_plain.to_pylist(), strict=True):
+        if not raw:
+            out.append(None)
+        elif quick:
+            value = Decimal(cleaned)
+            out.append(value if value else value.copy_abs())
+        else:
+            out.append(parse(raw))
+    return out
