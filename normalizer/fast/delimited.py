@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from normalizer.errors import NormalizerError
+from normalizer.fast.arrow import combined
 from normalizer.fast.common import (
     DISTINCT_LIMIT,
     WHITESPACE,
@@ -115,12 +116,11 @@ def _normalize(
     require_simple(columns)
     require(not columns.issues)  # file-level findings: the general path reports them
     header_lines = len(table.preamble) + 1
-    frame = _read_arrow(data, head.detected["delimiter"].value, width, header_lines)
-    require(frame.num_rows + header_lines == _line_count(data))
-    require(frame.num_rows + header_lines <= 5_000_000 and width <= 1_000)
-    raw = [frame.column(i).combine_chunks() for i in range(width)]
-    require(_max_line_chars(raw) <= Limits().max_line_chars and len(data) <= Limits().max_bytes)
-    cells = [pc.utf8_trim(column, characters=WHITESPACE) for column in raw]
+    parsed = [_read_arrow(data, head.detected["delimiter"].value, width, header_lines)]
+    require(parsed[0].num_rows + header_lines == _line_count(data))
+    require(parsed[0].num_rows + header_lines <= 5_000_000 and width <= 1_000)
+    require(len(data) <= Limits().max_bytes)
+    cells = _trimmed_columns(parsed)
     _require_same_start(cells, table)
     require(not index_columns(table.headers, table.rows))
     amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
@@ -156,9 +156,24 @@ def _line_count(data: bytes) -> int:
     return lf + cr - crlf + (0 if data.endswith((b"\n", b"\r")) else 1)
 
 
-def _max_line_chars(cells: list[pa.Array]) -> int:
-    """An upper bound of the longest line's length: quoting at most doubles a cell, plus 3."""
-    return sum(2 * int(pc.max(pc.binary_length(c)).as_py() or 0) + 3 for c in cells)
+def _trimmed_columns(parsed: list[pa.Table]) -> list[pa.Array]:
+    """Each column's cells as `cell_text` gives them (stripped), one contiguous array each.
+
+    Takes the parsed table over (out of `parsed`) and drops each column once trimmed: the
+    text is held once, not three times (chunks, combined, trimmed). Also bounds the longest
+    line (quoting at most doubles a cell, plus 3 per cell) by the general reader's limit.
+    """
+    frame = parsed.pop()
+    cells = []
+    longest = 0
+    while frame.num_columns:
+        column = frame.column(0)
+        frame = frame.remove_column(0)
+        longest += 2 * int(pc.max(pc.binary_length(column)).as_py() or 0) + 3
+        cells.append(combined(pc.utf8_trim(column, characters=WHITESPACE)))
+        del column
+    require(longest <= Limits().max_line_chars)
+    return cells
 
 
 def _require_same_start(cells: list[pa.Array], table: Table) -> None:
@@ -181,8 +196,16 @@ def _build(  # noqa: PLR0917
 ) -> NormalizeResult:
     first_row = table.header_row.value + 1
     all_rows = pa.array(range(first_row, first_row + len(every_row[0])), pa.int64())
-    cells = every_row if kinds.plain else [pc.filter(c, kinds.data) for c in every_row]
     row_numbers = all_rows if kinds.plain else pc.filter(all_rows, kinds.data)
+    has_totals = bool(pc.any(kinds.total).as_py())
+    total_cells = [pc.filter(c, kinds.total) for c in every_row] if has_totals else []
+    if not kinds.plain:
+        # the ledger lines' cells replace the caller's columns one by one (taken over): the
+        # whole text is never held twice
+        for i, column in enumerate(every_row):
+            every_row[i] = pc.filter(column, kinds.data)
+        del column
+    cells = every_row
     require(len(cells[0]) > 0)
     amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
     filled = [pc.not_equal(cells[c], "") for c in amount_cols]
@@ -200,8 +223,8 @@ def _build(  # noqa: PLR0917
     debit, credit = column_amounts(cells, columns, mark or ".", units)
     checks: list[CheckResult] = []
     issues: list[Issue] = []
-    if pc.any(kinds.total).as_py():
-        check, issues = _total_rows(every_row, all_rows, kinds, segment, columns, detected, mark, units)
+    if has_totals:
+        check, issues = _total_rows(total_cells, all_rows, kinds, segment, columns, detected, mark, units)
         checks.append(check)
     return finish(
         cells,
@@ -249,7 +272,7 @@ def _continued(
 
 
 def _total_rows(  # noqa: PLR0917
-    every_row: list[pa.Array],
+    total_cells: list[pa.Array],
     all_rows: pa.Array,
     kinds: RowKinds,
     segment: pa.Array,
@@ -265,11 +288,10 @@ def _total_rows(  # noqa: PLR0917
 
     amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
     findings = total_findings(
-        every_row,
-        all_rows,
-        kinds.total,
-        kinds.data,
-        segment,
+        total_cells,
+        pc.filter(all_rows, kinds.total).to_pylist(),
+        pc.filter(segment, kinds.total).to_numpy(),
+        pc.filter(segment, kinds.data).to_numpy(),
         amount_cols,
         columns.names,
         units,

@@ -26,10 +26,9 @@ _PRECISION = 10**28  # the default decimal context's precision: sums below it ar
 
 def total_findings(  # noqa: PLR0917
     cells: Sequence[pa.Array],
-    rows: pa.Array,
-    total: pa.Array,
-    data: pa.Array,
-    segment: pa.Array,
+    rows: list[int],
+    total_segments: np.ndarray,
+    data_segment: np.ndarray,
     amount_cols: Sequence[int],
     names: Sequence[str],
     units: ColumnUnits,
@@ -37,30 +36,27 @@ def total_findings(  # noqa: PLR0917
 ) -> list[TotalFinding]:
     """Every figure stated by a total row, with its sums (see `find_totals`).
 
-    `cells` are the trimmed texts of every row, `rows` their row numbers, `total` and `data`
-    the row kinds, `segment` the boundary count at each row (`kinds.segments`), `units` each
-    amount column's `amount_units` over the ledger lines, `reading` the decimal mark, the
-    pattern every line's amount matched and the general path's parse of a total's figure.
+    `cells` are the trimmed texts of the total rows, `rows` their row numbers, and
+    `total_segments` and `data_segment` the boundary count (`kinds.segments`) at each total
+    row and each ledger line; `units` each amount column's `amount_units` over the ledger
+    lines, `reading` the decimal mark, the pattern every line's amount matched and the general
+    path's parse of a figure.
     """
     mark, plain, parse = reading
-    positions = pc.indices_nonzero(total)
-    filled = {i: pc.not_equal(pc.filter(cells[i], total), "") for i in range(len(cells))}
-    first = _first_filled_column(filled, len(positions))
+    filled = {i: pc.not_equal(cells[i], "") for i in range(len(cells))}
+    first = _first_filled_column(filled, len(rows))
     for i, mask in filled.items():
         if i not in amount_cols:
             # a figure outside the amount columns: decline (its column's parse is per cell)
             later = pc.and_(mask, pc.less(first, i))
             require(not pc.any(later).as_py())
-    data_segment = pc.filter(segment, data).to_numpy()
     starts = np.flatnonzero(np.diff(data_segment, prepend=-1)) if len(data_segment) else np.array([], int)
     seg_ids = data_segment[starts] if len(starts) else np.array([], np.int64)
     sums = {c: _column_sums(units[c], starts) for c in amount_cols}
-    total_rows = pc.take(rows, positions).to_pylist()
-    total_segments = pc.take(segment, positions).to_numpy()
+    total_rows = rows
     firsts = first.to_pylist()
-    texts = {c: pc.take(cells[c], positions) for c in amount_cols}
-    stated_of = {c: stated_figures(texts[c], mark, plain, parse) for c in amount_cols}
-    raws = {c: texts[c].to_pylist() for c in amount_cols}
+    stated_of = {c: stated_figures(cells[c], mark, plain, parse) for c in amount_cols}
+    raws = {c: cells[c].to_pylist() for c in amount_cols}
     findings: list[TotalFinding] = []
     for n, (row, seg) in enumerate(zip(total_rows, total_segments, strict=True)):
         # rows a total totals: the lines since the previous boundary, whose segment count is
@@ -112,10 +108,12 @@ class _ColumnSums:
         self.absolute: list[int] = []
         self.places: list[int] = []
         if len(starts):
-            # Python ints: a segment of large amounts can overflow int64
-            objects = units.astype(object)
-            self.block = np.add.reduceat(objects, starts).tolist()
-            self.absolute = np.add.reduceat(np.abs(objects), starts).tolist()
+            longest = int(np.diff(np.append(starts, len(units))).max())
+            largest = int(np.abs(units).max()) if len(units) else 0
+            # Python ints only when a segment of large amounts could overflow int64
+            exact = units if largest * longest < 2**63 else units.astype(object)
+            self.block = np.add.reduceat(exact, starts).tolist()
+            self.absolute = np.add.reduceat(np.abs(exact), starts).tolist()
             self.places = np.maximum.reduceat(np.where(units != 0, scales, 0), starts).tolist()
         self.first_units: list[int] = units[starts].tolist()
         self.first_scales: list[int] = scales[starts].tolist()
