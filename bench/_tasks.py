@@ -24,6 +24,29 @@ def normalize_ours(path: str) -> Callable[[], object]:
     return lambda: len(normalize(path).records)
 
 
+def normalize_with(path: str, fiscal_year: str = "", fast_path: str = "") -> Callable[[], object]:
+    """`normalize(path)` with a fiscal year ("" none) and fast_path ("", "true", "false")."""
+    import pyarrow.csv  # noqa: F401  (import cost outside the timing)
+
+    from normalizer import normalize
+
+    options: dict[str, object] = {}
+    if fiscal_year:
+        options["fiscal_year"] = int(fiscal_year)
+    if fast_path:
+        options["fast_path"] = fast_path == "true"
+
+    def run() -> object:
+        result = normalize(path, **options)  # type: ignore[arg-type]
+        return {
+            "records": len(result.records),
+            "issues": len(result.issues),
+            "columnar": type(result.records).__name__ == "ColumnRecords",
+        }
+
+    return run
+
+
 def normalize_polars(path: str) -> Callable[[], object]:
     import polars as pl
 

@@ -8,14 +8,16 @@ with the same results; pyarrow is imported only there.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from normalizer.bulk import collector_paused
 from normalizer.mapping import ColumnMap
 from normalizer.profiles.model import Control
 from normalizer.record import Record
-from normalizer.result import CheckResult, Detected, Issue
+from normalizer.result import CheckResult, Detected, Issue, trusted_issue
 from normalizer.structure.typed import ControlSpan
 
 if TYPE_CHECKING:
@@ -62,7 +64,10 @@ def journal_balance(records: Sequence[Record]) -> tuple[CheckResult | None, list
                 code="unbalanced-journal",
             )
         )
-    journals = len(first_row)
+    return _balance_check(len(first_row), unbalanced), issues
+
+
+def _balance_check(journals: int, unbalanced: list[dict[str, str]]) -> CheckResult:
     message = (
         f"all {journals} journals balance"
         if not unbalanced
@@ -70,25 +75,35 @@ def journal_balance(records: Sequence[Record]) -> tuple[CheckResult | None, list
         + ", ".join(f"{u['journal']} by {u['difference']}" for u in unbalanced[:10])
     )
     details = {"journals": journals, "unbalanced": unbalanced}
-    return CheckResult(
-        name="journal_balance", passed=not unbalanced, message=message, details=details
-    ), issues
+    return CheckResult(name="journal_balance", passed=not unbalanced, message=message, details=details)
 
 
 def fiscal_year_range(records: Sequence[Record], fiscal_year: int) -> tuple[CheckResult, list[Issue]]:
     """Every dated record falls in `fiscal_year` (calendar year)."""
-    issues = [
-        Issue(
-            row=r.row_number,
-            column="posted_on",
-            raw=r.posted_on.isoformat(),
-            message=f"dated {r.posted_on.isoformat()}, outside fiscal year {fiscal_year}",
-            severity="warning",
-            code="outside-fiscal-year",
-        )
-        for r in records
-        if r.posted_on is not None and r.posted_on.year != fiscal_year
-    ]
+    outside = [r for r in records if r.posted_on is not None and r.posted_on.year != fiscal_year]
+    return fiscal_year_result(
+        [r.row_number for r in outside], [r.posted_on for r in outside if r.posted_on], fiscal_year
+    )
+
+
+def fiscal_year_result(
+    rows: Sequence[int], dates: Sequence[dt.date], fiscal_year: int
+) -> tuple[CheckResult, list[Issue]]:
+    """The fiscal-year check and one issue per record dated outside the year (`rows`, `dates`).
+
+    A file may have every one of its rows outside the year: each distinct date's text is made
+    once and the issues are built without the frozen dataclass's per-field guard.
+    """
+    texts: dict[dt.date, tuple[str, str]] = {}
+    for day in dates:
+        if day not in texts:
+            iso = day.isoformat()
+            texts[day] = (iso, f"dated {iso}, outside fiscal year {fiscal_year}")
+    with collector_paused():
+        issues = [
+            trusted_issue(row, "posted_on", *texts[day], "warning", "outside-fiscal-year")
+            for row, day in zip(rows, dates, strict=True)
+        ]
     passed = not issues
     message = (
         f"all records fall in {fiscal_year}"
@@ -306,25 +321,29 @@ def _columnar_journal_balance(records: ColumnRecords) -> tuple[CheckResult | Non
     if table.num_rows == 0:
         return None, []
     sums = table.group_by(keys).aggregate([("net", "sum")])
-    if pc.any(pc.not_equal(sums.column("net_sum"), 0)).as_py():
-        return journal_balance(records)  # rare: let the general check name each journal
     journals = sums.num_rows if len(keys) == 1 else pc.count_distinct(table.column("journal")).as_py()
-    return CheckResult(
-        name="journal_balance",
-        passed=True,
-        message=f"all {journals} journals balance",
-        details={"journals": journals, "unbalanced": []},
-    ), []
+    off = pc.not_equal(sums.column("net_sum"), 0)
+    if not pc.any(off).as_py():
+        return _balance_check(journals, []), []
+    # the general check names each unbalanced journal, from all the records of those journals
+    # only (in source order, so in the same order): every other journal balances
+    named = pc.unique(pc.filter(sums.column("journal"), off))
+    check, issues = journal_balance(records.take(pc.indices_nonzero(pc.is_in(journal, value_set=named))))
+    assert check is not None
+    return _balance_check(journals, check.details["unbalanced"]), issues
 
 
 def _columnar_fiscal_year(records: ColumnRecords, fiscal_year: int) -> tuple[CheckResult, list[Issue]]:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     dates = records.column("posted_on")
     outside = pc.fill_null(pc.not_equal(pc.year(dates), fiscal_year), False)
     if not pc.any(outside).as_py():
-        return fiscal_year_range((), fiscal_year)
-    positions = pc.indices_nonzero(outside).to_pylist()
-    if len(positions) > 1000:
-        return fiscal_year_range(records, fiscal_year)
-    return fiscal_year_range([records[i] for i in positions], fiscal_year)
+        return fiscal_year_result((), (), fiscal_year)
+    rows = pc.filter(records.column("row_number"), outside).to_pylist()
+    # distinct dates become Python dates once; each row takes its own by index
+    encoded = pc.dictionary_encode(pc.filter(dates, outside))
+    distinct = encoded.dictionary.to_pylist()
+    indices = pc.cast(encoded.indices, pa.int64()).to_pylist()
+    return fiscal_year_result(rows, [distinct[i] for i in indices], fiscal_year)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from normalizer.bulk import collector_paused
 from normalizer.checks import run_record_checks, undecided_notes
 from normalizer.errors import NormalizerError, ProfileError
 from normalizer.mapping import ColumnMap, build_column_map
@@ -17,7 +18,7 @@ from normalizer.profiles.detect import detect_profile
 from normalizer.profiles.loader import load_profile, shipped_profiles
 from normalizer.profiles.model import Profile
 from normalizer.record import Record
-from normalizer.result import CheckResult, Detected, Issue, NormalizeResult
+from normalizer.result import CheckResult, Detected, Issue, NormalizeResult, in_row_order
 from normalizer.roles.content import SAMPLE_ROWS
 from normalizer.roles.explain import describe_roles
 from normalizer.structure.assemble import LineBuilder, ValueRules
@@ -84,8 +85,6 @@ def normalize(
     `limits` bounds what the file may make the readers do (sizes, and the memory and time of
     the child process that parses workbooks); None uses `Limits()`'s defaults.
     """
-    from normalizer.readers import read_workbook
-
     data, name = _load(source, name)
     chosen, profile_detected = _profile(profile, data)
     if chosen is None and encoding is None and sheet is None and fast_path is not False:
@@ -94,6 +93,25 @@ def normalize(
         )
         if fast is not None:
             return fast
+    with collector_paused():  # a large file is millions of small objects (`normalizer.bulk`)
+        return _normalize_general(
+            data, name, chosen, profile_detected, encoding, sheet, fiscal_year, ledger_file_id, limits
+        )
+
+
+def _normalize_general(  # noqa: PLR0917
+    data: bytes,
+    name: str | None,
+    chosen: Profile | None,
+    profile_detected: Detected,
+    encoding: str | None,
+    sheet: str | int | None,
+    fiscal_year: int | None,
+    ledger_file_id: int | None,
+    limits: Limits | None,
+) -> NormalizeResult:
+    from normalizer.readers import read_workbook
+
     try:
         options = read_options(chosen, encoding)
         if limits is not None:
@@ -278,10 +296,9 @@ def _normalize_table(
     )
     checks.extend(more_checks)
     issues.extend(more_issues)
-    issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     return NormalizeResult(
         records=tuple(records),
-        issues=tuple(issues),
+        issues=tuple(in_row_order(issues)),
         detected=detected,
         checks=tuple(checks),
         normalizer_version=NORMALIZER_VERSION,

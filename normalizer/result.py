@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Literal
 
 from normalizer.record import Record
@@ -36,6 +37,53 @@ class Issue:
             "severity": self.severity,
             "code": self.code,
         }
+
+
+class IssueDraft:
+    """`Issue`'s slots without its frozen guard: for building many issues fast (see `trusted_issue`)."""
+
+    __slots__ = ("row", "column", "raw", "message", "severity", "code")  # noqa: RUF023 -- Issue's order
+
+    row: int | None
+    column: str | None
+    raw: str | None
+    message: str
+    severity: Severity
+    code: str
+
+
+def trusted_issue(  # noqa: PLR0917 -- positional on purpose: one per row of a large file
+    row: int | None, column: str | None, raw: str | None, message: str, severity: Severity, code: str
+) -> Issue:
+    """An `Issue` from these values, built as a draft and sealed (`__class__ = Issue`).
+
+    The same object `Issue(...)` gives (Issue has no checks to skip), about 2.5 times cheaper:
+    a file can have an issue on every one of its million rows (all outside the fiscal year).
+    """
+    draft = IssueDraft()
+    draft.row = row
+    draft.column = column
+    draft.raw = raw
+    draft.message = message
+    draft.severity = severity
+    draft.code = code
+    draft.__class__ = Issue  # type: ignore[assignment]  # sealed: from here on a frozen Issue
+    return draft  # type: ignore[return-value]
+
+
+def in_row_order(issues: Iterable[Issue]) -> list[Issue]:
+    """File-level issues (row None) first, then by row; stable (equal rows keep their order).
+
+    The same order as sorting by `(row is not None, row or 0)`, with the key read in C: a file
+    can have an issue on each of its million rows.
+    """
+    issues = list(issues)
+    rows = [i for i in issues if i.row is not None]
+    rows.sort(key=_ROW)
+    return [i for i in issues if i.row is None] + rows
+
+
+_ROW = attrgetter("row")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from normalizer.checks import columnar_record_checks, undecided_notes
 from normalizer.fast.records import Amounts, ColumnRecords
 from normalizer.mapping import ColumnMap, normalize_header
-from normalizer.result import Detected, Issue, NormalizeResult
+from normalizer.result import CheckResult, Detected, Issue, NormalizeResult, in_row_order
 from normalizer.structure.assemble import currency_code
 from normalizer.structure.classify import DEFAULT_TOTAL_LABEL, TOTAL_LABEL_START
 from normalizer.version import NORMALIZER_VERSION
@@ -112,8 +112,14 @@ def require_no_totals(first: pa.Array, is_amount: bool) -> None:
     require(not any(TOTAL_LABEL.search(value) for value in distinct))
 
 
-def _units(column: pa.Array, mark: str) -> tuple[pa.Array, int]:
+def _column_units(column: pa.Array, mark: str) -> tuple[pa.Array, int]:
     """Integer units of a column of plain numbers ("" -> 0) and the scale they are at."""
+    units, scale, _ = amount_units(column, mark)
+    return units, scale
+
+
+def amount_units(column: pa.Array, mark: str) -> tuple[pa.Array, int, pa.Array]:
+    """`_units`, and each value's own count of decimals as written (its Decimal's -exponent)."""
     if mark == ".":
         text = pc.replace_substring(column, ",", "")
     else:
@@ -128,21 +134,34 @@ def _units(column: pa.Array, mark: str) -> tuple[pa.Array, int]:
     digits = pc.if_else(pc.equal(digits, ""), "0", digits)
     units = pc.cast(digits, pa.int64())
     factor = pc.power(pa.scalar(10, pa.int64()), pc.cast(pc.subtract(scale, scales), pa.int64()))
-    return pc.multiply_checked(units, factor), scale
+    return pc.multiply_checked(units, factor), scale, scales
 
 
-def column_amounts(cells: list[pa.Array], columns: ColumnMap, mark: str) -> tuple[Amounts, Amounts]:
-    """Debit and credit, never negative: a negative debit is a credit and vice versa."""
+#: Each amount column's `amount_units`, by column index, when a caller has them already.
+ColumnUnits = dict[int, tuple[pa.Array, int, pa.Array]]
+
+
+def column_amounts(
+    cells: list[pa.Array], columns: ColumnMap, mark: str, known: ColumnUnits | None = None
+) -> tuple[Amounts, Amounts]:
+    """Debit and credit, never negative: a negative debit is a credit and vice versa.
+
+    `known` holds the `amount_units` of amount columns computed already (by index)."""
+
+    def units_of(field: str) -> tuple[pa.Array, int]:
+        index = columns.columns(field)[0]
+        if known and index in known:
+            return known[index][0], known[index][1]
+        return _column_units(cells[index], mark)
+
     zero = pa.scalar(0, pa.int64())
     count = len(cells[0])
     if columns.model == "signed":
-        signed, scale = _units(cells[columns.columns("amount")[0]], mark)
+        signed, scale = units_of("amount")
         debit = pc.if_else(pc.greater_equal(signed, 0), signed, zero)
         credit = pc.if_else(pc.less(signed, 0), pc.negate(signed), zero)
         return Amounts(units=debit, scale=scale), Amounts(units=credit, scale=scale)
-    parsed = {
-        n: _units(cells[columns.columns(n)[0]], mark) for n in ("debit", "credit") if columns.columns(n)
-    }
+    parsed = {n: units_of(n) for n in ("debit", "credit") if columns.columns(n)}
     scale = max(s for _, s in parsed.values())
     for name, (units, column_scale) in parsed.items():
         if column_scale != scale:
@@ -192,8 +211,13 @@ def finish(
     amounts: tuple[Amounts, Amounts],
     fiscal_year: int | None,
     ledger_file_id: int | None,
+    leading: tuple[Sequence[CheckResult], Sequence[Issue]] = ((), ()),
 ) -> NormalizeResult:
-    """The result from proven columns: `cells` are the trimmed texts of every column."""
+    """The result from proven columns: `cells` are the trimmed texts of every column.
+
+    `leading` holds the checks (and their issues) that come before the record checks: the
+    total rows' check, which the general path runs first.
+    """
     count = len(cells[0])
     debit, credit = amounts
     empty = (
@@ -210,10 +234,9 @@ def finish(
     records = ColumnRecords(
         ledger_file_id=ledger_file_id, columns=pa.table(fields), debit=debit, credit=credit
     )
-    issues: list[Issue] = list(undecided_notes(detected, columns))
     checks, more = columnar_record_checks(records, fiscal_year)
-    issues.extend(more)
-    issues.sort(key=lambda i: (i.row is not None, i.row or 0))
+    checks[:0] = leading[0]
+    issues = in_row_order([*undecided_notes(detected, columns), *leading[1], *more])
     return NormalizeResult(
         records=records,
         issues=tuple(issues),

@@ -8,10 +8,14 @@ the file is not one it is sure about; then the caller takes the general path. It
   signed amount model, with every record on one physical line;
 - Arrow's CSV reader parses the whole file into exactly one row per remaining line, each as
   wide as the header, and agrees cell for cell with the `csv` module on that first part;
-- over whole columns: every row has an amount; every amount is a plain number in the decided
-  decimal mark (so no row is an error and nothing can round: amounts are integers at the
-  column's largest scale); no row is a repeated header or a total; the block anchor (journal,
-  else date) is never blank (so no continuation rows); every date parses.
+- over whole columns, every row is a ledger line with an amount, a repeated header, a total
+  row whose figures are in amount columns, or blank (`normalizer.fast.kinds`; group and note
+  rows decline); every amount of a ledger line is a plain number in the decided decimal mark
+  (so no row is an error and nothing can round: amounts are integers at the column's largest
+  scale); every date parses. Continuation lines (a blank anchor: journal, else date) take
+  their block head's values as the `BlockWalker` gives them, when the file has a journal
+  column and no currency column; total rows are checked against the lines they total
+  (`normalizer.fast.totals`, then the general `choose_scope` and `check_totals`).
 
 Decisions that look at a whole column (decimal mark, date order) are taken by the general
 functions on the column's distinct values, which gives the same answer as on every value.
@@ -19,6 +23,7 @@ functions on the column's distinct values, which gives the same answer as on eve
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -26,25 +31,31 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from normalizer.errors import NormalizerError
+from normalizer.fast.arrow import combined
 from normalizer.fast.common import (
     DISTINCT_LIMIT,
     WHITESPACE,
+    ColumnUnits,
     NotSure,
+    amount_units,
     column_amounts,
     finish,
     require,
-    require_no_headers,
-    require_no_totals,
     require_simple,
 )
+from normalizer.fast.kinds import RowKinds, inherited, row_kinds, segments
+from normalizer.fast.totals import total_findings
 from normalizer.mapping import ColumnMap, build_column_map
 from normalizer.readers.limits import Limits
-from normalizer.result import Detected, NormalizeResult
+from normalizer.result import CheckResult, Detected, Issue, NormalizeResult
 from normalizer.roles.content import SAMPLE_ROWS
 from normalizer.roles.explain import describe_roles
 from normalizer.structure.cells import cell_text
+from normalizer.structure.classify import index_columns
+from normalizer.structure.decisions import AUTO_INHERIT
 from normalizer.structure.table import Table, build_table
-from normalizer.values.amounts import infer_decimal_mark
+from normalizer.structure.totals import check_totals, choose_scope
+from normalizer.values.amounts import infer_decimal_mark, parse_amount
 from normalizer.values.dates import infer_date_order, parse_date
 
 _PREFIX_BYTES = 512 << 10
@@ -105,20 +116,21 @@ def _normalize(
     require_simple(columns)
     require(not columns.issues)  # file-level findings: the general path reports them
     header_lines = len(table.preamble) + 1
-    frame = _read_arrow(data, head.detected["delimiter"].value, width, header_lines)
-    require(frame.num_rows + header_lines == _line_count(data))
-    require(frame.num_rows + header_lines <= 5_000_000 and width <= 1_000)
-    raw = [frame.column(i).combine_chunks() for i in range(width)]
-    require(_max_line_chars(raw) <= Limits().max_line_chars and len(data) <= Limits().max_bytes)
-    cells = [pc.utf8_trim(column, characters=WHITESPACE) for column in raw]
-    require(not pc.any(pc.equal(cells[0], "")).as_py())
+    parsed = [_read_arrow(data, head.detected["delimiter"].value, width, header_lines)]
+    require(parsed[0].num_rows + header_lines == _line_count(data))
+    require(parsed[0].num_rows + header_lines <= 5_000_000 and width <= 1_000)
+    require(len(data) <= Limits().max_bytes)
+    cells = _trimmed_columns(parsed)
     _require_same_start(cells, table)
+    require(not index_columns(table.headers, table.rows))
+    amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
+    kinds = row_kinds(cells, table.headers, amount_cols)
 
     detected: dict[str, Detected] = {"profile": profile_detected, **head.detected}
     detected["sheet"] = Detected(value=None, confidence=1.0, source="detected")
     detected["header_row"] = table.header_row
     detected.update(describe_roles(columns))
-    return _build(cells, table, columns, detected, fiscal_year, ledger_file_id)
+    return _build(cells, kinds, table, columns, detected, fiscal_year, ledger_file_id)
 
 
 def _read_arrow(data: bytes, delimiter: str, width: int, skip: int) -> pa.Table:
@@ -144,9 +156,24 @@ def _line_count(data: bytes) -> int:
     return lf + cr - crlf + (0 if data.endswith((b"\n", b"\r")) else 1)
 
 
-def _max_line_chars(cells: list[pa.Array]) -> int:
-    """An upper bound of the longest line's length: quoting at most doubles a cell, plus 3."""
-    return sum(2 * int(pc.max(pc.binary_length(c)).as_py() or 0) + 3 for c in cells)
+def _trimmed_columns(parsed: list[pa.Table]) -> list[pa.Array]:
+    """Each column's cells as `cell_text` gives them (stripped), one contiguous array each.
+
+    Takes the parsed table over (out of `parsed`) and drops each column once trimmed: the
+    text is held once, not three times (chunks, combined, trimmed). Also bounds the longest
+    line (quoting at most doubles a cell, plus 3 per cell) by the general reader's limit.
+    """
+    frame = parsed.pop()
+    cells = []
+    longest = 0
+    while frame.num_columns:
+        column = frame.column(0)
+        frame = frame.remove_column(0)
+        longest += 2 * int(pc.max(pc.binary_length(column)).as_py() or 0) + 3
+        cells.append(combined(pc.utf8_trim(column, characters=WHITESPACE)))
+        del column
+    require(longest <= Limits().max_line_chars)
+    return cells
 
 
 def _require_same_start(cells: list[pa.Array], table: Table) -> None:
@@ -159,30 +186,46 @@ def _require_same_start(cells: list[pa.Array], table: Table) -> None:
 
 
 def _build(  # noqa: PLR0917
-    cells: list[pa.Array],
+    every_row: list[pa.Array],
+    kinds: RowKinds,
     table: Table,
     columns: ColumnMap,
     detected: dict[str, Detected],
     fiscal_year: int | None,
     ledger_file_id: int | None,
 ) -> NormalizeResult:
-    count = len(cells[0])
+    first_row = table.header_row.value + 1
+    all_rows = pa.array(range(first_row, first_row + len(every_row[0])), pa.int64())
+    row_numbers = all_rows if kinds.plain else pc.filter(all_rows, kinds.data)
+    has_totals = bool(pc.any(kinds.total).as_py())
+    total_cells = [pc.filter(c, kinds.total) for c in every_row] if has_totals else []
+    if not kinds.plain:
+        # the ledger lines' cells replace the caller's columns one by one (taken over): the
+        # whole text is never held twice
+        for i, column in enumerate(every_row):
+            every_row[i] = pc.filter(column, kinds.data)
+        del column
+    cells = every_row
+    require(len(cells[0]) > 0)
     amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
     filled = [pc.not_equal(cells[c], "") for c in amount_cols]
-    any_amount = filled[0] if len(filled) == 1 else pc.or_(filled[0], filled[1])
-    require(bool(pc.all(any_amount).as_py()))
     mark = _decimal_mark(cells, amount_cols, filled)
     detected["decimal_mark"] = Detected(value=mark, confidence=1.0)
-    require_no_headers(cells, table.headers, set(amount_cols))
-    require_no_totals(cells[0], 0 in amount_cols)
     posted_on, detected["date_order"] = _dates(cells, columns, fiscal_year)
     if fiscal_year is not None:
         detected["year"] = Detected(value=fiscal_year, confidence=1.0, source="override")
-    anchor = (columns.columns("journal") or columns.columns("posted_on"))[:1]
-    require(not anchor or not pc.any(pc.equal(cells[anchor[0]], "")).as_py())
-    detected["inherit"] = Detected(value=[], confidence=1.0, source="detected")
-    debit, credit = column_amounts(cells, columns, mark or ".")  # whole numbers: either mark
-    row_numbers = pa.array(range(table.header_row.value + 1, table.header_row.value + 1 + count), pa.int64())
+    segment = segments(kinds)
+    inherit = _inherit(cells, columns)
+    detected["inherit"] = Detected(value=list(inherit), confidence=0.9 if inherit else 1.0, source="detected")
+    if inherit:
+        cells, posted_on = _continued(cells, posted_on, columns, inherit, pc.filter(segment, kinds.data))
+    units = {c: amount_units(cells[c], mark or ".") for c in amount_cols}  # whole numbers: either mark
+    debit, credit = column_amounts(cells, columns, mark or ".", units)
+    checks: list[CheckResult] = []
+    issues: list[Issue] = []
+    if has_totals:
+        check, issues = _total_rows(total_cells, all_rows, kinds, segment, columns, detected, mark, units)
+        checks.append(check)
     return finish(
         cells,
         columns,
@@ -192,7 +235,71 @@ def _build(  # noqa: PLR0917
         amounts=(debit, credit),
         fiscal_year=fiscal_year,
         ledger_file_id=ledger_file_id,
+        leading=(checks, issues),
     )
+
+
+def _inherit(cells: list[pa.Array], columns: ColumnMap) -> tuple[str, ...]:
+    """`decide_blocks`'s detection: the anchor is blank on some lines but not on the first."""
+    anchor = (columns.columns("journal") or columns.columns("posted_on"))[:1]
+    if not anchor:
+        return ()
+    blank = pc.equal(cells[anchor[0]], "")
+    if blank[0].as_py() or not pc.any(blank).as_py():
+        return ()
+    # a synthesized journal (the block's ordinal) or an inherited currency code: general path
+    require(bool(columns.columns("journal")) and not columns.columns("currency"))
+    return tuple(name for name in AUTO_INHERIT if columns.columns(name))
+
+
+def _continued(
+    cells: list[pa.Array],
+    posted_on: pa.Array,
+    columns: ColumnMap,
+    inherit: tuple[str, ...],
+    segment: pa.Array,
+) -> tuple[list[pa.Array], pa.Array]:
+    """Continuation lines filled from their block's first line (`BlockWalker.line`)."""
+    anchor_filled = pc.not_equal(cells[columns.columns("journal")[0]], "")
+    out = list(cells)
+    for name in inherit:
+        if name == "posted_on":
+            posted_on = inherited(posted_on, anchor_filled, segment, blank=pc.is_null(posted_on))
+        else:
+            index = columns.columns(name)[0]
+            out[index] = inherited(cells[index], anchor_filled, segment, blank=pc.equal(cells[index], ""))
+    return out, posted_on
+
+
+def _total_rows(  # noqa: PLR0917
+    total_cells: list[pa.Array],
+    all_rows: pa.Array,
+    kinds: RowKinds,
+    segment: pa.Array,
+    columns: ColumnMap,
+    detected: dict[str, Detected],
+    mark: str | None,
+    units: ColumnUnits,
+) -> tuple[CheckResult, list[Issue]]:
+    """The general path's `total_rows` check (and `total_scope` detection) over columns."""
+
+    def parse(text: str) -> Decimal | None:
+        return parse_amount(text, decimal_mark=mark).value
+
+    amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
+    findings = total_findings(
+        total_cells,
+        pc.filter(all_rows, kinds.total).to_pylist(),
+        pc.filter(segment, kinds.total).to_numpy(),
+        pc.filter(segment, kinds.data).to_numpy(),
+        amount_cols,
+        columns.names,
+        units,
+        (mark, _WHOLE_NUMBER if mark is None else _AMOUNT_PATTERN[mark], parse),
+    )
+    scope = choose_scope(findings, None)
+    detected["total_scope"] = scope
+    return check_totals(findings, str(scope.value))
 
 
 def _decimal_mark(cells: list[pa.Array], amount_cols: list[int], filled: list[pa.Array]) -> str | None:

@@ -102,13 +102,23 @@ class Classifier:
     skip: tuple[tuple[int, re.Pattern[str]], ...] = ()
     # Folded text of cells seen so far: a ledger repeats the same names, codes and dates.
     _folded: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Per named column (`_named`), whether a text folds to its header; per first text, whether
+    # it is a total label. Filled as rows come: a ledger repeats its texts.
+    _named: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+    _matches: tuple[dict[str, bool], ...] = field(default=(), init=False, repr=False, compare=False)
+    _labels: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        named = tuple(i for i, k in enumerate(self.header_keys) if k)
+        object.__setattr__(self, "_named", named)
+        object.__setattr__(self, "_matches", tuple({} for _ in named))
 
     def classify(self, cells: Sequence[Cell]) -> RowKind:
         ignored = self.ignored_columns
         # Typed cells (numbers, dates) always have text; a string is filled unless blank.
-        filled = [
-            i for i, cell in enumerate(cells) if (type(cell) is not str or cell.strip()) and i not in ignored
-        ]
+        filled = [i for i, cell in enumerate(cells) if type(cell) is not str or cell.strip()]
+        if ignored:
+            filled = [i for i in filled if i not in ignored]
         if not filled:
             return RowKind.BLANK
         if any(c < len(cells) and p.search(cell_text(cells[c])) for c, p in self.skip):
@@ -118,7 +128,7 @@ class Classifier:
     def _content_kind(self, cells: Sequence[Cell], filled: list[int]) -> RowKind:
         first_column = filled[0]
         amounts = self.amount_columns
-        if first_column not in amounts and self.total_label.search(cell_text(cells[first_column])):
+        if first_column not in amounts and self._is_total_label(cell_text(cells[first_column])):
             return RowKind.TOTAL
         if any(i in amounts for i in filled):
             return RowKind.DATA
@@ -126,17 +136,38 @@ class Classifier:
             return RowKind.NOTE if first_column in self.description_columns else RowKind.GROUP
         return RowKind.DATA
 
+    def _is_total_label(self, text: str) -> bool:
+        known = self._labels.get(text)
+        if known is None:
+            known = self.total_label.search(text) is not None
+            if len(self._labels) < _FOLD_CACHE:
+                self._labels[text] = known
+        return known
+
     def _is_header(self, cells: Sequence[Cell]) -> bool:
         """Enough cells equal their column's header once folded; stops as soon as it cannot be."""
-        keys = self.header_keys
-        if not keys:
+        named = self._named
+        if not named:
             return False
-        named = [i for i, k in enumerate(keys) if k]
+        keys = self.header_keys
+        ignored = self.ignored_columns
+        width = len(cells)
         wanted = max(2, (len(named) + 1) // 2)
         misses_allowed = len(named) - wanted
         same = misses = 0
-        for i in named:
-            if i < len(cells) and i not in self.ignored_columns and self._folds_to(cells[i], keys[i]):
+        for i, known in zip(named, self._matches, strict=True):
+            hit = False
+            if i < width and i not in ignored:
+                cell = cells[i]
+                if type(cell) is not str:
+                    hit = self._folds_to(cell, keys[i])
+                elif (seen := known.get(cell)) is not None:
+                    hit = seen
+                else:
+                    hit = self._folds_to(cell, keys[i])
+                    if len(known) < _FOLD_CACHE:
+                        known[cell] = hit
+            if hit:
                 same += 1
                 if same >= wanted:
                     return True

@@ -15,7 +15,8 @@ from normalizer.structure.assemble import ValueRules
 from normalizer.structure.blocks import BlockRules
 from normalizer.structure.cells import RowLike, cell_at, cell_text, is_blank
 
-_AUTO_INHERIT = ("posted_on", "journal", "description", "reference", "currency")
+#: What continuation lines inherit when the file shows them (and has the column).
+AUTO_INHERIT = ("posted_on", "journal", "description", "reference", "currency")
 
 
 def read_options(profile: Profile | None, encoding: str | None) -> Any:
@@ -131,4 +132,4 @@ def _detect_inherit(columns: ColumnMap, rows: Sequence[RowLike]) -> tuple[str, .
     blank = [is_blank(cell_at(row.cells, anchor[0])) for row in rows]
     if blank[0] or not any(blank):
         return ()
-    return tuple(name for name in _AUTO_INHERIT if columns.columns(name))
+    return tuple(name for name in AUTO_INHERIT if columns.columns(name))

@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from normalizer import Record
 from normalizer.checks import control_totals, fiscal_year_range, journal_balance
 from normalizer.profiles.model import Control
@@ -58,3 +60,43 @@ def test_control_totals() -> None:
     assert not results[0].passed
     assert [i.column for i in issues] == ["closing_balance"]
     assert results[0].details["figures"]["closing_balance"]["computed"] == "103.00"
+
+
+def test_fiscal_year_issues_are_ordinary_issues() -> None:
+    """Built as drafts (`trusted_issue`), they are `Issue`s equal to ones built field by field."""
+    from normalizer.result import Issue
+
+    check, issues = fiscal_year_range([_record(5, "", "1", "0", year=2023)], 2024)
+    expected = Issue(
+        row=5,
+        column="posted_on",
+        raw=issues[0].raw,
+        message=f"dated {issues[0].raw}, outside fiscal year 2024",
+        severity="warning",
+        code="outside-fiscal-year",
+    )
+    assert type(issues[0]) is Issue and issues == [expected] and hash(issues[0]) == hash(expected)
+    assert issues[0].raw is not None and issues[0].raw.startswith("2023-")
+    assert check.details == {"fiscal_year": 2024, "outside": 1}
+    with pytest.raises(AttributeError):
+        issues[0].row = 6  # type: ignore[misc]  # sealed: frozen like any Issue
+
+
+def test_in_row_order_is_the_stable_sort_by_row() -> None:
+    from normalizer.result import Issue, in_row_order
+
+    def issue(row: int | None, code: str) -> Issue:
+        return Issue(row=row, column=None, raw=None, message=code, code=code)
+
+    issues = [issue(None, "a"), issue(3, "b"), issue(2, "c"), issue(None, "d"), issue(3, "e"), issue(1, "f")]
+    expected = sorted(issues, key=lambda i: (i.row is not None, i.row or 0))
+    assert in_row_order(issues) == expected
+    assert [i.message for i in in_row_order(issues)] == ["a", "d", "f", "c", "b", "e"]
+
+
+def test_collector_is_restored_after_the_fiscal_year_issues() -> None:
+    import gc
+
+    assert gc.isenabled()
+    fiscal_year_range([_record(5, "", "1", "0", year=2023)], 2024)
+    assert gc.isenabled()

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.generate import write_csv
+from bench.generate import Layout, write_csv
 from normalizer import NormalizeResult, normalize
 from normalizer.canonical import jsonl_lines, records_sha256
 from normalizer.errors import NormalizerError
@@ -108,21 +108,85 @@ def test_copy_csv_rows_hold_the_canonical_values(generated: bytes) -> None:
     assert len(rows) == len(fast.records)
 
 
+def _with_line(generated: bytes, line: bytes, at: int = 40) -> bytes:
+    lines = (generated[:50_000].rsplit(b"\n", 1)[0] + b"\n").split(b"\r\n")
+    return b"\r\n".join([*lines[:at], line, *lines[at:]])
+
+
 def test_declines_what_it_cannot_prove(generated: bytes) -> None:
-    head = generated[:50_000].rsplit(b"\n", 1)[0] + b"\n"
-    lines = head.split(b"\r\n")
     broken = {
-        "amount with a currency": lines[5].replace(b'"', b"", 0) + b"",
-        "repeated header": lines[0],
-        "total row": b'Total,,,,,,"1,000.00",,,',
-        "blank line": b"",
+        "amount with a currency": b'01/05/2025,JE9,1000,Cash,x,R,"$1,000.00",,Ops,V',
+        "group row": b"Account: 1000 - Cash,,,,,,,,,",
+        "note row": b",,,,a note under the line above,,,,,",
+        "figure outside the amount columns": b'Total,,,,50 lines,,"1,000.00",,,',
+        "line without an amount": b"01/05/2025,JE9,1000,Cash,x,R,,,Ops,V",
     }
     for name, line in broken.items():
-        data = b"\r\n".join([*lines[:40], line, *lines[40:]])
-        general, fast = _both(data, fiscal_year=2025)
+        general, fast = _both(_with_line(generated, line), fiscal_year=2025)
         _assert_same(general, fast)
-        if name != "amount with a currency":
-            assert isinstance(fast, NormalizeResult) and not isinstance(fast.records, ColumnRecords), name
+        assert isinstance(fast, NormalizeResult) and not isinstance(fast.records, ColumnRecords), name
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"Date,Journal ID,Account Number,Account Name,Description,Reference,Debit,Credit,Department,Vendor",
+        b" DATE , journal id,,account name,,,DEBIT,credit,,",  # enough cells fold to their header
+        b'Total,,,,,,"1,000.00",,,',  # disagrees with the rows it totals
+        b"Subtotal,,,,,,,,,",  # a total with no figures
+        b",,,,,,,,,",  # a blank row: no boundary
+        b'TOTAL,,,,,,"-3.5",(2.00),,',  # figures the general parser reads its own way
+    ],
+    ids=["repeated-header", "header-like", "total-mismatch", "label-only", "blank-row", "odd-figures"],
+)
+def test_report_rows_take_the_columnar_path_and_match(generated: bytes, line: bytes) -> None:
+    """Repeated headers, total rows and blank rows are proven over columns (`fast.kinds`)."""
+    for at in (1, 40, 41):
+        general, fast = _both(_with_line(generated, line, at), fiscal_year=2025, ledger_file_id=4)
+        assert isinstance(fast, NormalizeResult) and isinstance(fast.records, ColumnRecords)
+        _assert_same(general, fast)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        Layout(totals_every=50, page_header_every=500),
+        Layout(totals_every=7, page_header_every=60, year=2024),
+        Layout(continuation=True),
+        Layout(continuation=True, totals_every=5, page_header_every=33),
+    ],
+    ids=["totals-and-headers", "dense-other-year", "continuation", "continuation-split-by-totals"],
+)
+def test_generated_report_files_match_both_ways(tmp_path: Path, layout: Layout) -> None:
+    path = tmp_path / "report.csv"
+    write_csv(path, 6_000, layout=layout)
+    general, fast = _both(path.read_bytes(), fiscal_year=2025, ledger_file_id=8)
+    assert isinstance(fast, NormalizeResult) and isinstance(fast.records, ColumnRecords)
+    _assert_same(general, fast)
+    assert isinstance(general, NormalizeResult)
+    if layout.totals_every:
+        assert general.checks[0].name == "total_rows"
+    if layout.continuation:
+        assert general.detected["inherit"].value
+
+
+def test_total_figures_sum_like_the_general_path() -> None:
+    """Decimal exponents of the sums: zeros and whole numbers among the lines totalled."""
+    body = (
+        "Date,Journal,Account,Debit,Credit\n"
+        "2025-01-01,J1,1000,5,\n"
+        "2025-01-01,J1,2000,,5.000\n"
+        "2025-01-02,J2,1000,0.00,\n"
+        "2025-01-02,J2,2000,1.5,1.5\n"
+        "Total,,,6.50,6.5\n"
+        "Total,,,0,0\n"  # totals nothing: the rows since the previous total
+        "2025-01-03,J3,1000,-2.25,\n"
+        "2025-01-03,J3,2000,,-2.25\n"
+        "Sum,,,2.25,2.25\n"
+    ) + "".join(f"2025-02-{d:02d},K{d},1000,{d}.10,{d}.10\n" for d in range(1, 28))
+    general, fast = _both(body.encode(), fiscal_year=2025)
+    assert isinstance(fast, NormalizeResult) and isinstance(fast.records, ColumnRecords)
+    _assert_same(general, fast)
 
 
 _TEXT = st.text(alphabet=st.sampled_from(list('ab ,"\t\u00a0\u2028é\\\x1fZ1')), max_size=8)
@@ -191,3 +255,33 @@ def test_columnar_path_takes_whole_numbers_and_a_blank_amount_column(body: str) 
     assert not isinstance(fast, str)
     assert isinstance(fast.records, ColumnRecords), "the columnar path declined"
     _assert_same(general, fast)
+
+
+_FILLED_AMOUNT = _AMOUNT.filter(bool)
+_REPORT_ROW = st.one_of(
+    st.just("Date,Journal,Account,Description,Debit,Credit,Memo Extra"),  # the header again
+    st.just(",,,,,,"),
+    st.tuples(st.sampled_from(["Total", "Subtotal", "Summe", "total:", "Totals"]), _AMOUNT, _AMOUNT).map(
+        lambda t: f'{t[0]},,,,"{t[1]}","{t[2]}",'
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.dates(), st.sampled_from(["J1", "J2", ""]), _TEXT, _FILLED_AMOUNT, _AMOUNT).map(
+                lambda t: f'{t[0]:%m/%d/%Y},{t[1]},1000,"{t[2].replace(chr(34), "")}","{t[3]}","{t[4]}",x'
+            ),
+            _REPORT_ROW,
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_property_report_rows_normalize_the_same_both_ways(lines: list[str]) -> None:
+    """Ledger lines (some continuation lines) among repeated headers, total rows, blank rows."""
+    first = "01/02/2025,J0,1000,opening,1.00,,x"
+    body = "\r\n".join(["Date,Journal,Account,Description,Debit,Credit,Memo Extra", first, *lines]) + "\r\n"
+    _assert_same(*_both(body.encode(), fiscal_year=2024))

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+import pytest
+
 from normalizer.structure.assemble import Line
 from normalizer.structure.blocks import BlockRules, BlockWalker, account_from_group
 from normalizer.structure.cells import PlainRow, cell_text
@@ -108,3 +110,27 @@ def test_totals_scope_detected() -> None:
     assert scope.value == "block-after-first"
     check, issues = check_totals(findings, "block")
     assert not check.passed and len(issues) == 1 and issues[0].column == "Original"
+
+
+def test_line_to_record_gives_the_validated_record() -> None:
+    """`Line.to_record` skips `Record`'s guard only for values the guard would take as they are."""
+    from normalizer import Record
+
+    def line(debit: Decimal, credit: Decimal, posted_on: dt.date | None = dt.date(2025, 1, 2)) -> Line:
+        texts = {"account": "1000", "journal": "J1"}
+        return Line(row=3, texts=texts, posted_on=posted_on, debit=debit, credit=credit, currency="EUR",
+                    attributes={"Dept": "Ops"})  # fmt: skip
+
+    for debit, credit in [(Decimal("1234.5"), Decimal(0)), (Decimal("0.000"), Decimal("7.125000"))]:
+        made = line(debit, credit).to_record(9)
+        expected = Record(
+            ledger_file_id=9, row_number=3, posted_on=dt.date(2025, 1, 2), account="1000",
+            account_name="", description="", reference="", journal="J1", debit=debit,
+            credit=credit, currency="EUR", attributes={"Dept": "Ops"},
+        )  # fmt: skip
+        assert type(made) is Record and made == expected
+        assert (str(made.debit), str(made.credit)) == (str(expected.debit), str(expected.credit))
+    with pytest.raises(ValueError, match="must not be negative"):
+        line(Decimal(-1), Decimal(0)).to_record(None)
+    with pytest.raises(TypeError, match="not a datetime"):
+        line(Decimal(1), Decimal(0), dt.datetime(2025, 1, 2, 3)).to_record(None)
