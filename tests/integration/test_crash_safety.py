@@ -16,12 +16,14 @@ from ledgerstore import LedgerStore, Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _crash(settings: Settings, point: str, path: Path) -> None:
+def crash(settings: Settings, point: str, path: Path, **extra_env: str) -> None:
+    """Run `crash_process` at `point` on `path` (account ACME, 2025) and see it killed there."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
     env.update(
         LEDGERSTORE_HOME=str(settings.home),
         LEDGERSTORE_DATABASE_URL=settings.database_url or "",
         LEDGERSTORE_OBJECT_URL=settings.resolved_object_url,
+        **extra_env,
     )
     result = subprocess.run(
         [sys.executable, "-m", "tests.integration.crash_process", point, str(path), "ACME", "2025"],
@@ -40,7 +42,7 @@ def test_rerun_after_a_crash_converges(
     store: LedgerStore, settings: Settings, ledger_fixture: Path, point: str
 ) -> None:
     old = store.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025).ledger
-    _crash(settings, point, ledger_fixture / "acme-2025-v2.csv")
+    crash(settings, point, ledger_fixture / "acme-2025-v2.csv")
 
     # The old active ledger is intact until the new one is committed.
     assert store.active("ACME", 2025).id == old.id  # type: ignore[union-attr]

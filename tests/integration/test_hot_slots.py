@@ -6,10 +6,6 @@ either kind of switch, and the migration of per-ledger partitions (0004) to slot
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -25,6 +21,7 @@ from ledgerstore.db.schema import SHARED_SLOTS, shared_slot, shared_slot_name
 from ledgerstore.errors import PartitionGoneError
 from ledgerstore.hot.partitions import own_partition_exists, partition_exists
 from ledgerstore.hot.slots import stream_hot
+from tests.integration.test_crash_safety import crash
 
 ROOT = Path(__file__).resolve().parents[2]
 SIX_ROWS = 6  # every fixture ledger has 6 records
@@ -155,23 +152,7 @@ def test_readers_during_switches_between_slots_and_own_partitions_see_one_whole_
 
 
 def _crash(settings: Settings, point: str, path: Path, own_partition_rows: int) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERSTORE_")}
-    env.update(
-        LEDGERSTORE_HOME=str(settings.home),
-        LEDGERSTORE_DATABASE_URL=settings.database_url or "",
-        LEDGERSTORE_OBJECT_URL=settings.resolved_object_url,
-        LEDGERSTORE_HOT_OWN_PARTITION_ROWS=str(own_partition_rows),
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.integration.crash_process", point, str(path), "ACME", "2025"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == -signal.SIGKILL, result.stderr
+    crash(settings, point, path, LEDGERSTORE_HOT_OWN_PARTITION_ROWS=str(own_partition_rows))
 
 
 @pytest.mark.parametrize("point", ["during_copy", "before_commit"])
