@@ -14,7 +14,7 @@ from ledgerstore.errors import LedgerUnavailableError, ObjectExistsError, Object
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore, holds_content
-from normalizer import NormalizeResult
+from normalizer import NormalizeResult, normalize
 
 RAW_PREFIX = "ledger-raw/"
 
@@ -75,8 +75,6 @@ def normalize_stored(objects: ObjectStore, ledger: LedgerFile) -> NormalizeResul
     `LedgerUnavailableError` when the raw file is missing or altered, and the normalizer's own
     `NormalizerError` when the bytes cannot be normalized.
     """
-    from normalizer import normalize  # the readers load on first use, not at every CLI start-up
-
     options = NormalizeOptions.from_json(ledger.normalize_options)
     return normalize(
         read_raw(objects, ledger),
