@@ -6,13 +6,15 @@ import dataclasses
 import functools
 import os
 import re
+from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from normalizer.bulk import collector_paused
-from normalizer.checks import run_record_checks, undecided_notes
+from normalizer.checks import columnar_record_checks, run_record_checks, undecided_notes
 from normalizer.errors import NormalizerError, ProfileError
+from normalizer.fast.collect import RecordCollector
 from normalizer.mapping import ColumnMap, build_column_map
 from normalizer.profiles.detect import detect_profile
 from normalizer.profiles.loader import load_profile, shipped_profiles
@@ -23,7 +25,7 @@ from normalizer.roles.content import SAMPLE_ROWS
 from normalizer.roles.explain import describe_roles
 from normalizer.structure.assemble import LineBuilder, ValueRules
 from normalizer.structure.blocks import BlockRules, BlockWalker
-from normalizer.structure.cells import RowLike, cell_at, cell_text, is_blank
+from normalizer.structure.cells import RowLike, RowSubset, cell_at, cell_text, is_blank
 from normalizer.structure.classify import DEFAULT_TOTAL_LABEL, Classifier, RowKind, index_columns
 from normalizer.structure.decisions import decide_blocks, decide_values, read_options
 from normalizer.structure.movement_totals import movement_total_checks
@@ -32,6 +34,7 @@ from normalizer.structure.totals import check_totals, choose_scope, find_totals
 from normalizer.version import NORMALIZER_VERSION
 
 if TYPE_CHECKING:
+    from normalizer.fast.records import ColumnRecords
     from normalizer.readers.limits import Limits
 
 Source = bytes | str | os.PathLike[str]
@@ -247,7 +250,8 @@ def _normalize_table(
 ) -> NormalizeResult:
     classifier = _classifier(table, columns, profile)
     kinds = [classifier.classify(row.cells) for row in table.rows]
-    data_rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind is RowKind.DATA]
+    # the ledger lines, by position: over `TextRows` they are parsed again when read, not held
+    data_rows = RowSubset(table.rows, array("q", (i for i, kind in enumerate(kinds) if kind is RowKind.DATA)))
     rules, value_detected = decide_values(profile, columns, data_rows, table.preamble, fiscal_year)
     detected.update(value_detected)
     issues: list[Issue] = [
@@ -280,24 +284,26 @@ def _normalize_table(
             checks=checks,
             issues=issues,
         )
-    more_checks, more_issues = run_record_checks(
-        records,
-        table.spans,
-        profile.control if profile else None,
-        decimal_mark=rules.decimal_mark,
-        amount_scale=rules.amount_scale,
-        side_tokens=rules.side_tokens,
-        fiscal_year=fiscal_year,
-    )
+    control = profile.control if profile else None
+    if not isinstance(records, tuple) and (control is None or not table.spans):  # columns
+        more_checks, more_issues = columnar_record_checks(cast("ColumnRecords", records), fiscal_year)
+    else:
+        more_checks, more_issues = run_record_checks(
+            records,
+            table.spans,
+            control,
+            decimal_mark=rules.decimal_mark,
+            amount_scale=rules.amount_scale,
+            side_tokens=rules.side_tokens,
+            fiscal_year=fiscal_year,
+        )
     checks.extend(more_checks)
     issues.extend(more_issues)
-    more_checks, more_issues = movement_total_checks(
-        records, table.spans, profile.control if profile else None
-    )
+    more_checks, more_issues = movement_total_checks(records, table.spans, control)
     checks.extend(more_checks)
     issues.extend(more_issues)
     return NormalizeResult(
-        records=tuple(records),
+        records=records,
         issues=tuple(in_row_order(issues)),
         detected=detected,
         checks=tuple(checks),
@@ -323,9 +329,10 @@ def _walk(
     blocks: BlockRules,
     issues: list[Issue],
     ledger_file_id: int | None,
-) -> list[Record]:
-    records: list[Record] = []
-    walker = BlockWalker(blocks, emit=lambda line: records.append(line.to_record(ledger_file_id)))
+) -> Sequence[Record]:
+    collector = RecordCollector(ledger_file_id)
+    add = collector.append
+    walker = BlockWalker(blocks, emit=lambda line: add(line.to_record(ledger_file_id)))
     builder = LineBuilder(columns, rules)
     anchor = _anchor(columns, blocks)
     for row, kind in zip(table.rows, kinds, strict=True):
@@ -354,7 +361,7 @@ def _walk(
                 )
             )
     walker.flush()
-    return records
+    return collector.finish()
 
 
 def _total_checks(

@@ -5,8 +5,8 @@ each candidate and asking which one splits the most lines into the same number o
 the winner maximises (lines with the most common field count) x (that count - 1), counting
 only lines with two fields or more, so preamble lines (titles, dates) and decimal commas do not
 sway it. A candidate never seen next to a quote, when another is, scores a tenth: quoted
-fields show which character really delimits them. The whole text is then parsed once by
-`csv.reader`; nothing per cell happens in Python.
+fields show which character really delimits them. The whole text is then parsed by `csv.reader`
+(`normalizer.readers.text_rows`); nothing per cell happens in Python.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import csv
 import io
 from collections import Counter
 
-from normalizer.errors import UnreadableFileError
-from normalizer.readers.limits import Limits, check_columns
-from normalizer.readers.model import Row, new_row
+from normalizer.readers.limits import Limits
+from normalizer.readers.text_rows import TextRows, read_rows
 from normalizer.result import Detected
 
 CANDIDATES = (",", ";", "\t", "|")
@@ -38,22 +37,10 @@ def sniff_delimiter(text: str) -> Detected:
     return Detected(value=scores[0][2], confidence=round(best / (best + second), 2))
 
 
-def read_delimited(text: str, delimiter: str, limits: Limits) -> tuple[Row, ...]:
-    """Every record of `text` as a `Row`; `number` is the physical line where the record starts."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[Row] = []
-    append, make = rows.append, new_row
-    max_columns = limits.max_columns
-    start = 1
-    try:
-        for fields in reader:
-            if len(fields) > max_columns:
-                check_columns(len(fields), limits, where=f"line {start:,}")
-            append(make(start, tuple(fields)))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnreadableFileError(_csv_problem(exc, start)) from exc
-    return tuple(rows)
+def read_delimited(text: str, delimiter: str, limits: Limits) -> TextRows:
+    """Every record of `text` as a `Row` (parsed on demand, see `TextRows`); `number` is the
+    physical line where the record starts."""
+    return read_rows(text, delimiter, limits)
 
 
 def _sample(text: str) -> str:
@@ -83,12 +70,3 @@ def _score(sample: str, delimiter: str, quoted: dict[str, int]) -> float:
         # mid-field text and their inner delimiters count as real ones.
         return lines * (width - 1) / 10
     return lines * (width - 1)
-
-
-def _csv_problem(exc: csv.Error, line: int) -> str:
-    if "field larger than field limit" in str(exc):
-        return (
-            f"the record starting on line {line:,} has a cell longer than {csv.field_size_limit():,}"
-            " characters; a quote is probably never closed"
-        )
-    return f"the record starting on line {line:,} cannot be read as delimited text ({exc})"

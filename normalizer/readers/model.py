@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -59,7 +60,7 @@ class Sheet:
     """
 
     name: str | None
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]  # a tuple, or `TextRows` for delimited text (parsed on demand)
     headers_by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, overload
 
 #: What a reader puts in a cell: "" for empty, str for text, Decimal / date / datetime for
 #: typed workbook cells.
@@ -55,3 +55,37 @@ def cell_at(cells: Sequence[Cell], index: int) -> Cell:
 
 def is_blank(value: Cell) -> bool:
     return isinstance(value, str) and not value.strip()
+
+
+class RowSubset(Sequence[RowLike]):
+    """The rows of `rows` at `positions` (ascending), without holding them.
+
+    The general path picks rows out of a sheet (the ledger lines, the lines above a total) and
+    reads them again later; over `TextRows` each is parsed again on demand, so a pick of
+    millions of rows costs 8 bytes a row.
+    """
+
+    __slots__ = ("_positions", "_rows")
+
+    def __init__(self, rows: Sequence[RowLike], positions: Sequence[int]) -> None:
+        self._rows = rows
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> RowLike: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RowLike]: ...
+
+    def __getitem__(self, index: int | slice) -> RowLike | Sequence[RowLike]:
+        if isinstance(index, slice):
+            return RowSubset(self._rows, self._positions[index])
+        return self._rows[self._positions[index]]
+
+    def __iter__(self) -> Iterator[RowLike]:
+        rows = self._rows
+        for position in self._positions:
+            yield rows[position]

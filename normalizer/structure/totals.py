@@ -8,12 +8,13 @@ the one reading (`SCOPES`) that makes every total of the file agree is detected.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from normalizer.result import CheckResult, Detected, Issue
-from normalizer.structure.cells import Cell, RowLike, cell_at, cell_text
+from normalizer.structure.cells import Cell, RowLike, RowSubset, cell_at, cell_text
 from normalizer.structure.classify import RowKind
 
 #: What a total row's figure can be, in the order detection tries them: the sum of the rows it
@@ -43,21 +44,23 @@ def find_totals(
 ) -> list[TotalFinding]:
     """Every figure stated by a total row, with the sums it should equal under each scope."""
     findings: list[TotalFinding] = []
-    segment: list[RowLike] = []
-    for row, kind in zip(rows, kinds, strict=True):
+    segment = array("q")  # positions of the ledger lines since the last total, group or header
+    for position, (row, kind) in enumerate(zip(rows, kinds, strict=True)):
         if kind is RowKind.DATA:
-            segment.append(row)
+            segment.append(position)
         elif kind is RowKind.TOTAL:
-            findings.extend(_row_findings(row, segment, names=names, ignored=ignored, parse=parse))
-            segment = []
+            findings.extend(
+                _row_findings(row, RowSubset(rows, segment), names=names, ignored=ignored, parse=parse)
+            )
+            segment = array("q")
         elif kind in (RowKind.GROUP, RowKind.HEADER):
-            segment = []
+            segment = array("q")
     return findings
 
 
 def _row_findings(
     row: RowLike,
-    segment: list[RowLike],
+    segment: Sequence[RowLike],
     *,
     names: Sequence[str],
     ignored: frozenset[int],
@@ -69,13 +72,9 @@ def _row_findings(
         stated = parse(row.cells[column])
         if stated is None:
             continue
-        written = [cell for r in segment if cell_text(cell := cell_at(r.cells, column))]
-        if written and all(parse(cell) is None for cell in written):
+        if _only_text(segment, column, parse):
             continue  # a text column (a count under the descriptions): the number totals nothing
-        values = [parse(cell_at(r.cells, column)) or Decimal(0) for r in segment]
-        block = sum(values, Decimal(0))
-        after_first = block - values[0] if values else block
-        absolute = sum((abs(v) for v in values), Decimal(0))
+        block, after_first, absolute = _sums(segment, column, parse)
         findings.append(
             TotalFinding(
                 row=row.number,
@@ -91,6 +90,36 @@ def _row_findings(
             )
         )
     return findings
+
+
+def _only_text(segment: Sequence[RowLike], column: int, parse: Callable[[Cell], Decimal | None]) -> bool:
+    """True when the column has written cells above the total and none of them is a number."""
+    written = False
+    for r in segment:
+        cell = cell_at(r.cells, column)
+        if cell_text(cell):
+            if parse(cell) is not None:
+                return False
+            written = True
+    return written
+
+
+def _sums(
+    segment: Sequence[RowLike], column: int, parse: Callable[[Cell], Decimal | None]
+) -> tuple[Decimal, Decimal, Decimal]:
+    """The column's sum over the segment, that sum without its first line, and the sum of magnitudes.
+
+    One pass, adding in row order as `sum()` over the list of values would: the same Decimals.
+    """
+    block = absolute = Decimal(0)
+    first: Decimal | None = None
+    for r in segment:
+        value = parse(cell_at(r.cells, column)) or Decimal(0)
+        if first is None:
+            first = value
+        block += value
+        absolute += abs(value)
+    return block, (block if first is None else block - first), absolute
 
 
 def choose_scope(findings: Sequence[TotalFinding], declared: str | None) -> Detected:
