@@ -13,7 +13,9 @@ columnar path, `normalize(path)`, measured in the same run):
   on the columnar path at `--rows` and on the general path at `--general-rows`;
 - `general`: `normalize(path, fast_path=False)` on the plain file (`--general-rows`);
 - `rss`: peak RSS (ru_maxrss of a fresh process) of `normalize()` on a report-style file of
-  `--rss-rows` lines (totals every 50; the row limit counts lines: 5,000,000 at most).
+  `--rss-rows` lines (totals every 50; the row limit counts lines: 5,000,000 at most), and on
+  both paths over a narrow file of `--rss-rows` lines like issue 13's (Date, Account, whole-number
+  Debit, a Credit blank on every row: about 100 MB), where the general path is `fast_path=False`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,20 @@ def _file(rows: int, layout: Layout, tag: str) -> Path:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         write_csv(path, rows, layout=layout)
+    return path
+
+
+def _narrow_file(rows: int) -> Path:
+    """Issue 13's shape: four columns, whole-number amounts, the credit column always blank."""
+    path = _DATA / f"gl_{rows}_narrow.csv"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="") as out:
+            out.write("Date,Account,Debit,Credit\n")
+            out.writelines(
+                f"2025-{1 + i % 12:02d}-{1 + i % 28:02d},{1000 + i % 50},{1 + i % 997},\n"
+                for i in range(rows)
+            )
     return path
 
 
@@ -113,9 +129,15 @@ def main() -> None:
         rss = str(_file(args.rss_rows, Layout(totals_every=50), "_totals50"))
         size = Path(rss).stat().st_size >> 20
         print(f"rss file: {args.rss_rows:,} ledger lines + totals = {lines:,} lines ({size} MiB)")
+        narrow = str(_narrow_file(args.rss_rows))
+        print(f"narrow file: {args.rss_rows:,} lines ({Path(narrow).stat().st_size >> 20} MiB)")
         _side_by_side(
-            "peak RSS of normalize() on it (target < 1.5 GB)",
-            {"report-style, default path": ("normalize_with", rss, "2025")},
+            "peak RSS of normalize() (target < 1.5 GB)",
+            {
+                "report-style, default path": ("normalize_with", rss, "2025"),
+                "narrow, default path": ("normalize_with", narrow, "2025"),
+                "narrow, general path": ("normalize_with", narrow, "2025", "false"),
+            },
             1,
         )
 
