@@ -14,7 +14,7 @@ Never change what an existing codec writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
@@ -76,6 +76,35 @@ class LineChunkReader(Protocol):
     """
 
     def line_chunks(self, stream: BinaryIO) -> Iterator[bytes | memoryview]: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineBlock:
+    """Whole lines of an artifact as stored, and the same records' canonical JSON Lines.
+
+    `stored` is what the codec's `block_records` builds records from; `lines` (each ending in a
+    newline) is what the records sha256 is taken over and the columnar reader parses; `count` is
+    the number of lines, which must be the number of records.
+    """
+
+    stored: bytes
+    lines: memoryview
+    count: int
+
+
+@runtime_checkable
+class LineBlockReader(Protocol):
+    """What a codec may offer besides `ArtifactCodec`: its bytes in blocks, read ahead in a thread.
+
+    `line_blocks` does the work that needs no Python objects (decompressing, finding the lines)
+    and runs in a reader thread of `VerifiedArtifact`, which hashes each block's lines there;
+    `block_records()` gives a function building one block's records (in batches), run by the
+    consumer. A codec without it is read through its `batches`.
+    """
+
+    def line_blocks(self, stream: BinaryIO) -> Iterator[LineBlock]: ...
+
+    def block_records(self) -> Callable[[bytes], Iterator[list[Record]]]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import queue
 import shutil
 import tempfile
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ledgerstore.artifacts.codec import ArtifactCodec, LineChunkReader
+from ledgerstore.artifacts.codec import ArtifactCodec, LineBlock, LineBlockReader, LineChunkReader
 from ledgerstore.artifacts.format_v1 import V1
 from ledgerstore.errors import (
     ArtifactConflictError,
@@ -39,6 +44,11 @@ _SPOOL_IN_MEMORY = 64 << 20
 _CHUNKS_IN_FLIGHT = 3
 #: Threads parsing chunks of lines into columns (the machines here have 2 cores).
 _PARSERS = 2
+#: Blocks of lines (~5 MB each) the reader thread may have ready ahead of their consumer.
+_BLOCKS_AHEAD = 2
+_ZERO = Decimal(0)
+_DEBIT = attrgetter("debit")
+_CREDIT = attrgetter("credit")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,6 +201,41 @@ class VerifiedArtifact:
 
     def record_batches(self) -> Iterator[list[Record]]:
         """The records, a batch at a time; `ArtifactIntegrityError` at the end on a mismatch."""
+        codec = self._codec
+        if not isinstance(codec, LineBlockReader):
+            yield from self._decoded_batches()
+            return
+        digest = RecordDigest()
+        count, debit, credit = 0, _ZERO, _ZERO
+        decode = codec.block_records()
+        with self._spool:
+            try:
+                # The reader thread decompresses, finds the lines and hashes them (all without
+                # the GIL) while this one builds the records of the block before.
+                read = _read_ahead(codec.line_blocks(self._spool), digest, keep_lines=False)
+                with closing(read) as blocks:
+                    for block in blocks:
+                        built = 0
+                        for records in decode(block.stored):
+                            built += len(records)
+                            debit += sum(map(_DEBIT, records), _ZERO)
+                            credit += sum(map(_CREDIT, records), _ZERO)
+                            yield records
+                        if built != block.count:
+                            raise ArtifactFormatError(
+                                "the artifact holds a malformed record: not one record per line"
+                            )
+                        count += built
+            except ArtifactFormatError as exc:
+                raise self._damaged(exc) from exc
+        self._check(
+            RecordSummary(
+                count=count, debit_total=debit, credit_total=credit, records_sha256=digest.hexdigest()
+            )
+        )
+
+    def _decoded_batches(self) -> Iterator[list[Record]]:
+        """`record_batches` through the codec's `batches` (a codec without `line_blocks`)."""
         builder = SummaryBuilder()
         with self._spool:
             try:
@@ -212,13 +257,16 @@ class VerifiedArtifact:
             decoder = LinesDecoder(columns)
             digest = RecordDigest()
             try:
-                # This thread decompresses and hashes (hashlib drops the GIL) while the workers
-                # parse the chunks before (pyarrow drops it too); their tables are kept in order.
-                with ThreadPoolExecutor(max_workers=_PARSERS) as workers:
+                # The lines are hashed as they are read (in a reader thread when the codec reads
+                # blocks ahead) while the workers parse the chunks before (pyarrow drops the GIL);
+                # their tables are kept in order.
+                with (
+                    ThreadPoolExecutor(max_workers=_PARSERS) as workers,
+                    closing(self._lines(digest)) as chunks,
+                ):
                     parsing: deque[Future[pa.Table]] = deque()
-                    for lines in self._lines():
+                    for lines in chunks:
                         parsing.append(workers.submit(decoder.parse, lines))
-                        digest.update_lines(lines, 0)
                         while parsing and (parsing[0].done() or len(parsing) > _CHUNKS_IN_FLIGHT):
                             decoder.append(parsing.popleft().result())
                     while parsing:
@@ -237,14 +285,26 @@ class VerifiedArtifact:
         )
         return table
 
-    def _lines(self) -> Iterator[bytes | memoryview]:
-        """The canonical lines in chunks: the codec's own line reader, else its batches' lines."""
+    def _lines(self, digest: RecordDigest) -> Generator[bytes | memoryview, None, None]:
+        """The canonical lines in chunks, each hashed into `digest` (uncounted) before it is yielded.
+
+        Read ahead in a thread when the codec reads blocks; else its own line reader, else its
+        batches' lines.
+        """
         codec = self._codec
+        if isinstance(codec, LineBlockReader):
+            with closing(_read_ahead(codec.line_blocks(self._spool), digest)) as blocks:
+                for block in blocks:
+                    yield block.lines
+            return
+        chunks: Iterable[bytes | memoryview]
         if isinstance(codec, LineChunkReader):
-            yield from codec.line_chunks(self._spool)
+            chunks = codec.line_chunks(self._spool)
         else:
-            for batch in self._codec.batches(self._spool):
-                yield batch.lines
+            chunks = (batch.lines for batch in codec.batches(self._spool))
+        for lines in chunks:
+            digest.update_lines(lines, 0)
+            yield lines
 
     def close(self) -> None:
         self._spool.close()
@@ -261,3 +321,71 @@ class VerifiedArtifact:
                 f"{self._expected.key} holds {got.count} records (sha256 {got.records_sha256});"
                 f" expected {summary.count} (sha256 {summary.records_sha256})",
             )
+
+
+class _Failed:
+    """What the reader thread hands on instead of a block when reading failed."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_DONE = object()
+_NO_LINES = memoryview(b"")
+
+
+def _read_ahead(
+    blocks: Iterator[LineBlock], digest: RecordDigest, *, keep_lines: bool = True
+) -> Generator[LineBlock, None, None]:
+    """`blocks`, produced and hashed (their lines into `digest`, uncounted) in a thread of its own.
+
+    At most `_BLOCKS_AHEAD` blocks wait; an error of the reader is raised here, at the point of
+    the stream it happened. Closing this generator stops the thread and waits for it. Without
+    `keep_lines` the blocks handed on hold their stored lines only (the record stream needs no
+    more once the lines are hashed; the memory is freed a block earlier).
+    """
+    handoff: queue.Queue[object] = queue.Queue(maxsize=_BLOCKS_AHEAD)
+    stop = threading.Event()
+
+    def hand_on(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for block in blocks:
+                digest.update_lines(block.lines, 0)
+                handed = (
+                    block
+                    if keep_lines
+                    else LineBlock(stored=block.stored, lines=_NO_LINES, count=block.count)
+                )
+                if not hand_on(handed):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            hand_on(_Failed(exc))
+        else:
+            hand_on(_DONE)
+        finally:
+            close = getattr(blocks, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=run, name="artifact-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := handoff.get()) is not _DONE:
+            if isinstance(item, _Failed):
+                raise item.error
+            assert isinstance(item, LineBlock)
+            yield item
+    finally:
+        stop.set()
+        reader.join()

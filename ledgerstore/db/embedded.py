@@ -9,6 +9,7 @@ processes starting at once share one server. A crashed client leaves the server 
 
 from __future__ import annotations
 
+import os
 import time
 import warnings
 from collections.abc import Callable
@@ -46,6 +47,9 @@ def start_embedded(pgdata: Path, *, keep_running: bool = True) -> EmbeddedServer
     """
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    running = running_uri(pgdata) if keep_running else None
+    if running is not None:
+        return EmbeddedServer(pgdata=pgdata, uri=running, started_in_s=time.perf_counter() - started)
     try:
         server = _attempts(
             lambda: _pgserver().get_server(pgdata, cleanup_mode=None if keep_running else "stop")
@@ -58,6 +62,37 @@ def start_embedded(pgdata: Path, *, keep_running: bool = True) -> EmbeddedServer
             f"the embedded PostgreSQL server in {pgdata} did not start{hint}"
         ) from exc
     return EmbeddedServer(pgdata=pgdata, uri=str(uri), started_in_s=time.perf_counter() - started)
+
+
+#: The lines of `postmaster.pid` (PostgreSQL's `pidfile.h`): pid, data directory, start time,
+#: port, socket directory, listen address, shared memory key, status.
+_PID_FILE_LINES = 8
+
+
+def running_uri(pgdata: Path) -> str | None:
+    """The URI of a server already up in `pgdata` (the one pgserver would give), else None.
+
+    pgserver looks only under an inter-process lock that is one file for the whole machine (in
+    the temp directory, whatever the data directory), held while any server anywhere initializes
+    or starts: seconds on a busy machine. A command on a running server needs none of that:
+    `postmaster.pid` says `ready`, its process exists and its socket is there. Anything else
+    (no server, one starting or stopping, a stale file after a crash) goes the locked way.
+    """
+    try:
+        lines = [line.strip() for line in (pgdata / "postmaster.pid").read_text().splitlines()]
+    except OSError:
+        return None
+    if len(lines) != _PID_FILE_LINES or lines[7] != "ready" or not lines[0].isdigit() or not lines[4]:
+        return None
+    if Path(lines[1]) != pgdata.resolve() or not (Path(lines[4]) / f".s.PGSQL.{lines[3]}").exists():
+        return None
+    try:
+        os.kill(int(lines[0]), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # the server runs as its own user: it exists
+    return f"postgresql://postgres:@/postgres?host={lines[4]}"
 
 
 def _attempts(start: Callable[[], Any], tries: int = 5) -> Any:

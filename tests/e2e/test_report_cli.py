@@ -84,3 +84,17 @@ def test_mistakes_are_one_line_and_an_exit_code(
     assert result.returncode == code, result.stderr
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("ledgerstore: error: ")
     assert message in result.stderr
+
+
+def test_a_cold_trial_balance_imports_only_what_it_uses(env: dict[str, str]) -> None:
+    # Start-up is a large part of a report: no migration tool, task queue, pandas or workbook
+    # writer for a CSV trial balance of a cold ledger (`PYTHONPROFILEIMPORTTIME` lists imports).
+    old = _ingest(env, 1)
+    _ingest(env, 2)
+    result = run_cli("report", "trial-balance", str(old), env={**env, "PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "tier: cold" in result.stderr.splitlines()
+    imported = {line.rpartition("|")[2].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "pyarrow.json" in imported  # the columnar read ran, and the listing is complete
+    for unused in ("alembic", "procrastinate", "pandas", "openpyxl", "xlsxwriter"):
+        assert unused not in imported, unused

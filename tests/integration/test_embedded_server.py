@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ledgerstore.db.embedded import stop_embedded
+from ledgerstore.db.embedded import running_uri, start_embedded, stop_embedded
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +71,24 @@ def test_killing_one_client_leaves_the_other_working(home: Path) -> None:
     out, err = late.communicate(timeout=60)
     assert late.returncode == 0, err
     assert out.startswith("ready ")
+
+
+@pytest.mark.timeout(120)
+def test_a_running_server_is_found_without_pgserver_and_a_stale_pid_file_is_not(home: Path) -> None:
+    pgdata = home / "pgdata"
+    assert running_uri(pgdata) is None  # no server yet
+    started = start_embedded(pgdata)  # the locked way: initializes and starts it
+    assert running_uri(pgdata) == started.uri
+    again = start_embedded(pgdata)
+    assert again.uri == started.uri
+    pid_file = pgdata / "postmaster.pid"
+    lines = pid_file.read_text().splitlines()
+    stopping = [*lines[:7], "stopping"]
+    pid_file.write_text("\n".join(stopping) + "\n")
+    try:
+        assert running_uri(pgdata) is None  # not ready: pgserver decides
+    finally:
+        pid_file.write_text("\n".join(lines) + "\n")
+    assert running_uri(pgdata) == started.uri
+    assert stop_embedded(pgdata)
+    assert running_uri(pgdata) is None

@@ -10,7 +10,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import URL
 
 from ledgerstore.db.engine import create_engine
-from ledgerstore.db.migrate import current_revision, ensure_schema, head_revision, upgrade
+from ledgerstore.db.migrate import (
+    current_revision,
+    ensure_schema,
+    head_revision,
+    shipped_head,
+    stored_revision,
+    upgrade,
+)
 from ledgerstore.db.schema import metadata
 from ledgerstore.db.schema_filter import include_object
 from normalizer.record import RECORD_SCHEMA
@@ -112,4 +119,23 @@ def test_the_migrated_hot_table_is_the_declared_record(empty_database_url: URL) 
         ).all()
     declared = [(f.name, types[f.kind], f.nullable) for f in RECORD_SCHEMA]
     assert [tuple(row) for row in rows] == [*declared, ("slot", "bigint", False)]  # then the partition key
+    engine.dispose()
+
+
+def test_the_head_read_from_file_names_is_alembics_head() -> None:
+    # `ensure_schema` compares with the names alone, so Alembic is imported only to migrate.
+    assert shipped_head() == head_revision()
+
+
+def test_the_stored_revision_is_alembics_at_every_step(empty_database_url: URL) -> None:
+    engine = create_engine(empty_database_url)
+    with engine.connect() as connection:
+        assert stored_revision(connection) is None
+        assert current_revision(connection) is None
+    upgrade(engine, "0003")
+    with engine.connect() as connection:
+        assert stored_revision(connection) == current_revision(connection) == "0003"
+    ensure_schema(engine)  # behind the head: migrated
+    with engine.connect() as connection:
+        assert stored_revision(connection) == current_revision(connection) == head_revision()
     engine.dispose()
