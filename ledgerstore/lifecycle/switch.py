@@ -11,6 +11,12 @@ are deleted: plain DML, no global lock. A large one is staged as a table of its 
 lock is taken and attached as its partition; that DDL tail (and dropping a previous ledger's own
 partition) runs under the hot-table DDL lock, always taken after the row locks, so switches
 never deadlock. A crash anywhere rolls everything back: the previous active ledger stays intact.
+
+A previous ledger's own partition is not dropped in the switch but detached and renamed
+(`retire_partition`): its rows are gone for readers at the commit all the same, and the commit
+does not wait for the file system to free a large table. It is dropped right after the commit,
+in a transaction of its own (`drop_retired_partitions`); one a crash left there is dropped by
+the next switch that retires one, and by a retry of the switch (which finds its ledger processed).
 """
 
 from __future__ import annotations
@@ -28,9 +34,10 @@ from ledgerstore.hot.partitions import (
     StagedPartition,
     attach_partition,
     discard_staged,
-    drop_partition,
+    drop_retired,
     lock_hot_ddl,
     own_partition_exists,
+    retire_partition,
     stage_partition,
 )
 from ledgerstore.hot.slots import (
@@ -73,17 +80,28 @@ def activate(
         ledger = repository.get(connection, ledger_file_id, for_update=True)
         if ledger.summary is None:
             raise RuntimeError(f"ledger file {ledger_file_id} must be frozen before it is activated")
-        if ledger.status.processed:  # a concurrent attempt finished first
+        retired = ledger.status.processed  # a concurrent (or crashed) attempt finished first
+        if retired:
             if staged is not None:
                 discard_staged(connection, staged)
-            return ledger
-        if ledger.summary.count >= own_partition_rows:
-            _activate_own(connection, objects, ledger, records, codecs, staged=staged)
+        elif ledger.summary.count >= own_partition_rows:
+            retired = _activate_own(connection, objects, ledger, records, codecs, staged=staged)
         else:
             if staged is not None:
                 discard_staged(connection, staged)
-            _activate_shared(connection, objects, ledger, records, codecs)
-        return repository.get(connection, ledger_file_id)
+            retired = _activate_shared(connection, objects, ledger, records, codecs)
+        ledger = repository.get(connection, ledger_file_id)
+    if retired:
+        drop_retired_partitions(engine)
+    return ledger
+
+
+def drop_retired_partitions(engine: Engine) -> list[str]:
+    """Drop the partitions committed switches retired (`retire_partition`), in a transaction of
+    its own; their names. Idempotent, and safe beside running switches: a retired partition is
+    never read again, and one an uncommitted switch is retiring is not visible here yet."""
+    with engine.begin() as connection:
+        return drop_retired(connection)
 
 
 def _stage_while_freezing(
@@ -112,10 +130,11 @@ def _activate_shared(
     ledger: LedgerFile,
     records: Iterable[Record],
     codecs: CodecRegistry,
-) -> None:
+) -> bool:
+    """Load a small ledger into its slot; True when a previous own partition was retired."""
     proceed, current = _current(connection, ledger)
     if not proceed:
-        return
+        return False
     slot = shared_slot(ledger.id)
     current_own = current is not None and own_partition_exists(connection, current.id)
     # DDL only to create the slot once, or to drop a previous large ledger's own partition;
@@ -127,6 +146,7 @@ def _activate_shared(
     if current is not None:
         _retire(connection, objects, current, codecs, own=current_own)
     repository.set_status(connection, ledger.id, Status.ACTIVE)
+    return current_own
 
 
 def _activate_own(
@@ -137,7 +157,8 @@ def _activate_own(
     codecs: CodecRegistry,
     *,
     staged: StagedPartition | None,
-) -> None:
+) -> bool:
+    """Attach a large ledger's partition; True when a previous own partition was retired."""
     # Staged before the current ledger's row or the DDL lock is taken (by `activate` while it
     # froze the ledger, or here): the long COPY holds only this ledger's own row.
     if staged is None:
@@ -146,14 +167,16 @@ def _activate_own(
     proceed, current = _current(connection, ledger)
     if not proceed:
         discard_staged(connection, staged)
-        return
+        return False
     lock_hot_ddl(connection)  # from here on, one DDL tail at a time
     attach_partition(connection, staged)
-    # Retired last: its DROP locks the parent table (readers of `hot_records` itself wait) until
+    # Retired last: its DETACH locks the parent table (readers of `hot_records` itself wait) until
     # the commit, so as little as possible runs between the two.
+    own = current is not None and own_partition_exists(connection, current.id)
     if current is not None:
-        _retire(connection, objects, current, codecs, own=own_partition_exists(connection, current.id))
+        _retire(connection, objects, current, codecs, own=own)
     repository.set_status(connection, ledger.id, Status.ACTIVE)
+    return own
 
 
 def _current(connection: Connection, ledger: LedgerFile) -> tuple[bool, LedgerFile | None]:
@@ -181,12 +204,12 @@ def _retire(
     connection: Connection, objects: ObjectStore, current: LedgerFile, codecs: CodecRegistry, *, own: bool
 ) -> None:
     """Supersede the active ledger; freeze it from its hot rows first if it has no artifact.
-    Its own partition (`own`; the caller holds the DDL lock) is dropped, or its rows deleted
-    from its shared slot."""
+    Its own partition (`own`; the caller holds the DDL lock) is retired (dropped after the
+    commit), or its rows deleted from its shared slot."""
     if not current.has_artifact:
         ensure_artifact(connection, objects, current, from_hot(connection, current), codecs=codecs)
     if own:
-        drop_partition(connection, current.id)
+        retire_partition(connection, current.id)
     else:
         delete_from_slot(connection, current.id)
     repository.set_status(connection, current.id, Status.SUPERSEDED)
