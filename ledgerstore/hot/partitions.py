@@ -48,6 +48,14 @@ def table_exists(connection: Connection, name: str) -> bool:
     return bool(found and found[0])
 
 
+@wrap_exceptions("looking for hot partitions")
+def tables_exist(connection: Connection, *names: str) -> tuple[bool, ...]:
+    """For each name, whether a table of that name exists: one catalog lookup, one round trip
+    (a small switch asks for three)."""
+    query = "SELECT to_regclass(n) IS NOT NULL FROM unnest(%s::text[]) WITH ORDINALITY AS t(n, i) ORDER BY i"
+    return tuple(bool(row[0]) for row in raw_driver(connection).execute(query, (list(names),)).fetchall())
+
+
 @wrap_exceptions("looking for hot rows")
 def partition_exists(connection: Connection, ledger_file_id: int) -> bool:
     """True when the ledger has hot rows: a partition of its own (attached or still being staged)

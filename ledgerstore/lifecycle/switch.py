@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, from_hot
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
-from ledgerstore.db.schema import shared_slot
+from ledgerstore.db.schema import hot_partition_name, shared_slot, shared_slot_name
 from ledgerstore.hot.partitions import (
     StagedPartition,
     attach_partition,
@@ -39,13 +39,13 @@ from ledgerstore.hot.partitions import (
     own_partition_exists,
     retire_partition,
     stage_partition,
+    tables_exist,
 )
 from ledgerstore.hot.slots import (
     OWN_PARTITION_ROWS,
     copy_into_slot,
     create_slot,
     delete_from_slot,
-    slot_exists,
 )
 from ledgerstore.ledgers import repository
 from ledgerstore.ledgers.model import LedgerFile
@@ -136,15 +136,21 @@ def _activate_shared(
     if not proceed:
         return False
     slot = shared_slot(ledger.id)
-    current_own = current is not None and own_partition_exists(connection, current.id)
-    # DDL only to create the slot once, or to drop a previous large ledger's own partition;
+    # One catalog lookup: the new slot, and where the current ledger's rows are.
+    names = [shared_slot_name(slot)]
+    if current is not None:
+        names += [hot_partition_name(current.id), shared_slot_name(shared_slot(current.id))]
+    found = tables_exist(connection, *names)
+    slot_ready, current_own, current_slot = found[0], found[1:2] == (True,), found[2:] == (True,)
+    # DDL only to create the slot once, or to retire a previous large ledger's own partition;
     # taken before any hot table is touched (after the row locks, like every switch).
-    if current_own or not slot_exists(connection, slot):
+    if current_own or not slot_ready:
         lock_hot_ddl(connection)
         create_slot(connection, slot)
+        current_slot = current_slot or (current is not None and shared_slot(current.id) == slot)
     _check_loaded(ledger, copy_into_slot(connection, ledger.id, records))
     if current is not None:
-        _retire(connection, objects, current, codecs, own=current_own)
+        _retire(connection, objects, current, codecs, own=current_own, slot_known=current_slot)
     repository.set_status(connection, ledger.id, Status.ACTIVE)
     return current_own
 
@@ -201,7 +207,13 @@ def _check_loaded(ledger: LedgerFile, loaded: RecordSummary) -> None:
 
 
 def _retire(
-    connection: Connection, objects: ObjectStore, current: LedgerFile, codecs: CodecRegistry, *, own: bool
+    connection: Connection,
+    objects: ObjectStore,
+    current: LedgerFile,
+    codecs: CodecRegistry,
+    *,
+    own: bool,
+    slot_known: bool | None = None,
 ) -> None:
     """Supersede the active ledger; freeze it from its hot rows first if it has no artifact.
     Its own partition (`own`; the caller holds the DDL lock) is retired (dropped after the
@@ -211,5 +223,5 @@ def _retire(
     if own:
         retire_partition(connection, current.id)
     else:
-        delete_from_slot(connection, current.id)
+        delete_from_slot(connection, current.id, slot_known=slot_known)
     repository.set_status(connection, current.id, Status.SUPERSEDED)
