@@ -3,8 +3,9 @@
 Idempotent and safe to rerun after a crash at any point:
 - normalizing writes nothing;
 - the artifact is write-once and an identical one left by a crashed attempt is adopted
-  (`ensure_artifact`), and it is recorded before the new hot rows are switched in (they are
-  staged meanwhile, invisible until the switch commits: the two overlap);
+  (`ensure_artifact`), and it is recorded before the new hot rows are switched in (a large
+  ledger's are staged meanwhile, invisible until the switch commits: the two overlap; a small
+  ledger's artifact is recorded in the switch's transaction, committed with it);
 - the active switch is one transaction (see `ledgerstore.lifecycle.switch`); the partition of a
   large ledger it replaced is dropped after its commit, and again by a rerun if a crash came
   between the two.
@@ -81,10 +82,9 @@ def process_ledger(
     if issues.blocking and not NormalizeOptions.from_json(ledger.normalize_options).accept_issues:
         return _reject(engine, ledger, issues)
 
-    def freeze() -> None:
-        with engine.begin() as connection:
-            ensure_artifact(connection, objects, ledger, normalized(records, issues), codecs=codecs)
-            _clear_failure(connection, ledger_file_id)
+    def freeze(connection: Connection) -> None:
+        ensure_artifact(connection, objects, ledger, normalized(records, issues), codecs=codecs)
+        _clear_failure(connection, ledger_file_id)
         stage("frozen")
 
     ledger = activate(

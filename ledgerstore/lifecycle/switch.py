@@ -54,6 +54,9 @@ from ledgerstore.objectstore.base import ObjectStore
 from ledgerstore.summary import RecordSummary
 from normalizer.record import Record
 
+#: Records a ledger's artifact through the connection it is given (inside a transaction).
+Freeze = Callable[[Connection], None]
+
 
 def activate(
     engine: Engine,
@@ -63,16 +66,18 @@ def activate(
     *,
     codecs: CodecRegistry = DEFAULT_CODECS,
     own_partition_rows: int = OWN_PARTITION_ROWS,
-    freeze: Callable[[], None] | None = None,
+    freeze: Freeze | None = None,
 ) -> LedgerFile:
     """Switch the ledger in (or supersede it, if a newer upload is active). Returns its new state.
 
     `records` are its records. One with at least `own_partition_rows` records gets a partition of
     its own. The ledger must be frozen (its artifact recorded) before the switch: already, or by
-    `freeze`. For a large ledger `freeze` runs in a thread (its own connection and transaction)
-    while its partition is staged, before any row lock is taken; staged rows are invisible until
-    the switch commits, so nothing is switched in before its artifact is recorded, and a failed
-    freeze rolls the staging back with this transaction.
+    `freeze`, which records it through the connection it is given. For a large ledger `freeze`
+    runs in a thread (its own connection and transaction) while its partition is staged, before
+    any row lock is taken; staged rows are invisible until the switch commits, so nothing is
+    switched in before its artifact is recorded, and a failed freeze rolls the staging back with
+    this transaction. A small ledger is frozen first, in the switch's own transaction: its
+    artifact is recorded and it is switched in by one commit (one WAL flush, not two).
     """
     with engine.begin() as connection:
         staged = _stage_while_freezing(connection, ledger_file_id, records, own_partition_rows, freeze)
@@ -109,16 +114,22 @@ def _stage_while_freezing(
     ledger_file_id: int,
     records: Iterable[Record],
     own_partition_rows: int,
-    freeze: Callable[[], None] | None,
+    freeze: Freeze | None,
 ) -> StagedPartition | None:
     """Run `freeze`; a large ledger's partition is staged meanwhile (returned), else None."""
     if freeze is None:
         return None
     if not isinstance(records, Sized) or len(records) < own_partition_rows:
-        freeze()
+        freeze(connection)
         return None
+    engine = connection.engine
+
+    def freeze_apart() -> None:
+        with engine.begin() as own:
+            freeze(own)
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="freeze") as pool:
-        frozen = pool.submit(freeze)
+        frozen = pool.submit(freeze_apart)
         staged = stage_partition(connection, ledger_file_id, records)
         frozen.result()  # a failed freeze raises here and the transaction rolls the staging back
     return staged
