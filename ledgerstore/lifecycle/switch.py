@@ -85,18 +85,19 @@ def activate(
         ledger = repository.get(connection, ledger_file_id, for_update=True)
         if ledger.summary is None:
             raise RuntimeError(f"ledger file {ledger_file_id} must be frozen before it is activated")
-        retired = ledger.status.processed  # a concurrent (or crashed) attempt finished first
-        if retired:
+        # Done by a concurrent attempt, or by one a crash stopped before it dropped what it retired.
+        sweep = ledger.status.processed
+        if sweep:
             if staged is not None:
                 discard_staged(connection, staged)
         elif ledger.summary.count >= own_partition_rows:
-            retired = _activate_own(connection, objects, ledger, records, codecs, staged=staged)
+            sweep = _activate_own(connection, objects, ledger, records, codecs, staged=staged)
         else:
             if staged is not None:
                 discard_staged(connection, staged)
-            retired = _activate_shared(connection, objects, ledger, records, codecs)
+            sweep = _activate_shared(connection, objects, ledger, records, codecs)
         ledger = repository.get(connection, ledger_file_id)
-    if retired:
+    if sweep:
         drop_retired_partitions(engine)
     return ledger
 
