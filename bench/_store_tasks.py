@@ -128,9 +128,8 @@ def cold_retriever(home: str, ledger_id: str) -> Callable[[], object]:
 
 
 _HOT_SIZE = """
-SELECT pg_total_relation_size('hot_records'::regclass)
-       + coalesce(sum(pg_total_relation_size(inhrelid)), 0)
-FROM pg_inherits WHERE inhparent = 'hot_records'::regclass
+SELECT coalesce(sum(pg_total_relation_size(oid)), 0) FROM pg_class
+WHERE relkind IN ('r', 'p') AND (relname LIKE 'hot\\_%')
 """
 
 
@@ -140,11 +139,15 @@ SELECT string_agg(query, '; ') FROM pg_stat_activity WHERE backend_type = 'autov
 
 
 def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
-    """Ingest one ledger, then replace it `count` times; time each switch's DROP of the old partition.
+    """Ingest one ledger, then replace it `count` times; time how each switch removes the old rows.
 
     Each upload differs from the last by one reference, so every ingest is a new ledger that
-    supersedes the previous one. `drop_s` is the DROP statement inside the switch; `gone_s` runs
-    from that DROP to the switch's commit (the moment the old rows are gone for every reader).
+    supersedes the previous one. `remove_s` is the statement inside the switch that takes the old
+    partition out of `hot_records` (DETACH + rename where the switch retires it, DROP in the
+    layout before); `gone_s` runs from that statement to the switch's commit (the moment the old
+    rows are gone for every reader); `freed_s` is the drop of the retired table after the commit
+    (none in the layout before, where the DROP freed it inside the commit). Sizes count every
+    `hot_*` table (attached, staged or retired), after each ingest returned.
     """
     import sqlalchemy as sa
 
@@ -154,26 +157,48 @@ def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
 
     store = _store(home)
     data = Path(path).read_bytes()
-    drops: list[float] = []
+    removes: list[float] = []
     gone: list[float] = []
+    freed: list[float] = []
     started: list[float] = []
-    vacuumed: list[str] = []  # what autovacuum was doing when each DROP began
-    drop_partition, activate = switch.drop_partition, processing.activate
+    vacuumed: list[str] = []  # what autovacuum was doing when each removal began
+    retires = hasattr(switch, "retire_partition")
+    name = "retire_partition" if retires else "drop_partition"
+    remove, activate = getattr(switch, name), processing.activate
 
-    def timed_drop(connection: Any, ledger_file_id: int) -> None:
+    def timed_remove(connection: Any, ledger_file_id: int) -> None:
         vacuumed.append(connection.execute(sa.text(_AUTOVACUUM)).scalar() or "")
         started.append(time.perf_counter())
-        drop_partition(connection, ledger_file_id)
-        drops.append(time.perf_counter() - started[-1])
+        remove(connection, ledger_file_id)
+        removes.append(time.perf_counter() - started[-1])
 
     def timed_activate(*args: Any, **kwargs: Any) -> Any:
         count_before = len(started)
         ledger = activate(*args, **kwargs)
         if len(started) > count_before:
-            gone.append(time.perf_counter() - started[-1])
+            gone.append(commits[-1] - started[-1])
+            freed.append(time.perf_counter() - commits[-1])
         return ledger
 
-    switch.drop_partition = timed_drop  # type: ignore[assignment]
+    commits: list[float] = []
+    if retires:
+        drop_retired = switch.drop_retired_partitions
+
+        def timed_drop_retired(engine: Any) -> list[str]:
+            commits.append(time.perf_counter())  # the switch's transaction has just committed
+            return drop_retired(engine)
+
+        switch.drop_retired_partitions = timed_drop_retired  # type: ignore[assignment]
+    else:
+        committing = activate
+
+        def timed_activate_old(*args: Any, **kwargs: Any) -> Any:
+            ledger = committing(*args, **kwargs)
+            commits.append(time.perf_counter())
+            return ledger
+
+        activate = timed_activate_old
+    setattr(switch, name, timed_remove)
     processing.activate = timed_activate  # type: ignore[assignment]
 
     def run() -> object:
@@ -189,7 +214,15 @@ def replace_ours(path: str, home: str, count: str) -> Callable[[], object]:
                     name = hot_partition_name(before.id)
                     found = connection.execute(sa.text("SELECT to_regclass(:n)"), {"n": name}).scalar()
                     all_gone = all_gone and found is None
-        return {"sizes": sizes, "drop_s": drops, "gone_s": gone, "all_gone": all_gone, "autovacuum": vacuumed}
+        return {
+            "layout": "retire" if retires else "drop",
+            "sizes": sizes,
+            "remove_s": removes,
+            "gone_s": gone,
+            "freed_s": freed,
+            "all_gone": all_gone,
+            "autovacuum": vacuumed,
+        }
 
     return run
 

@@ -2,6 +2,7 @@
 
     python -m bench.bench_scale [--sizes 1000,10000,100000] [--switches 20] [--large-switches 5]
                                 [--large-rows 100000] [--workers 4] [--per-worker 15]
+                                [--parts switch,read,maintenance,throughput]
 
 The store grows to each size in turn (bulk SQL seeding, see `_seed`), then at that size:
 - switch p50/p95: the switch (`frozen` → `switched` of `LedgerStore.ingest`) of a 50-row ledger
@@ -41,6 +42,7 @@ from bench.generate import write_csv
 
 _SEED_ROWS = 50
 _SENTINEL = 987_654_321  # a ledger id that appears nowhere else in the template's bytes
+_PARTS = ("switch", "read", "maintenance", "throughput")
 
 
 def main() -> None:
@@ -53,6 +55,7 @@ def main() -> None:
     parser.add_argument("--large-rows", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--per-worker", type=int, default=15)
+    parser.add_argument("--parts", default=",".join(_PARTS), help=f"comma-separated: {','.join(_PARTS)}")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"machine: {machine()}", flush=True)
@@ -207,13 +210,20 @@ def _settle(store: Any) -> None:
 def _measure(
     store: Any, home: Path, files: dict[str, list[Path]], size: int, args: argparse.Namespace
 ) -> None:
+    parts = set(args.parts.split(","))
     for label, kind in (("50", "small"), (f"{args.large_rows:,}", "large")):
+        if "switch" not in parts:
+            break
         times = _switches(store, files[kind], f"BENCH-{kind}-{size}")
         p50, p95 = _ms(_pct(times, 50)), _ms(_pct(times, 95))
         print(f"switch {label} rows: p50 {p50} p95 {p95} (n={len(times)})", flush=True)
-    print(f"small hot read: p50 {_ms(_hot_read(store))}", flush=True)
-    _maintenance(store)
-    _catalog(store)
+    if "read" in parts:
+        print(f"small hot read: p50 {_ms(_hot_read(store))}", flush=True)
+    if "maintenance" in parts:
+        _maintenance(store)
+        _catalog(store)
+    if "throughput" not in parts:
+        return
     one, many = (
         _throughput(store, home, files["pairs"], size, w, args.per_worker) for w in (1, args.workers)
     )
@@ -329,7 +339,7 @@ def _throughput(store: Any, home: Path, pairs: list[Path], size: int, workers: i
     print(
         f"switch throughput, {workers} process(es): {rate:.1f} switches/s"
         f" (CPU per switch: client {_ms(client)}, server backend {_ms(server)};"
-        f" WAL {wal / 1024:.0f} KiB per switch)",
+        f" WAL {wal / 1024:.0f} KiB per switch; load average {os.getloadavg()[0]:.1f})",
         flush=True,
     )
     print(f"  what the busy backends were doing (share of samples): {waits}", flush=True)

@@ -48,6 +48,14 @@ def table_exists(connection: Connection, name: str) -> bool:
     return bool(found and found[0])
 
 
+@wrap_exceptions("looking for hot partitions")
+def tables_exist(connection: Connection, *names: str) -> tuple[bool, ...]:
+    """For each name, whether a table of that name exists: one catalog lookup, one round trip
+    (a small switch asks for three)."""
+    query = "SELECT to_regclass(n) IS NOT NULL FROM unnest(%s::text[]) WITH ORDINALITY AS t(n, i) ORDER BY i"
+    return tuple(bool(row[0]) for row in raw_driver(connection).execute(query, (list(names),)).fetchall())
+
+
 @wrap_exceptions("looking for hot rows")
 def partition_exists(connection: Connection, ledger_file_id: int) -> bool:
     """True when the ledger has hot rows: a partition of its own (attached or still being staged)
@@ -81,13 +89,17 @@ ORDER BY conname
 """
 
 
-def _staging_ddl(driver: psycopg.Connection[Any], table: sql.Identifier, slot: int) -> sql.Composed:
+def _staging_ddl(
+    driver: psycopg.Connection[Any], table: sql.Identifier, bound: sql.Identifier, slot: int
+) -> sql.Composed:
     """CREATE TABLE for a partition-to-be, from the parent's catalog entry.
 
     `CREATE TABLE ... (LIKE hot_records)` would hold a lock on the parent until commit, which
     deadlocks against another switch's ATTACH/DROP; reading the catalog takes no lock. ATTACH
     needs the same columns, NOT NULLs and CHECK constraints (by name), which this reproduces.
-    The partition key defaults to the partition's own slot, so COPY leaves it out.
+    The partition key defaults to the partition's own slot, so COPY leaves it out. The `bound`
+    CHECK (slot = the partition's value), declared with the table, lets ATTACH skip scanning the
+    rows; added after the COPY it would scan them itself (0.1-0.5 s for 1M rows).
     """
     parts = [
         sql.SQL("{} {}{}{}").format(
@@ -102,6 +114,7 @@ def _staging_ddl(driver: psycopg.Connection[Any], table: sql.Identifier, slot: i
         sql.SQL("CONSTRAINT {} {}").format(sql.Identifier(name), sql.SQL(definition))
         for name, definition in driver.execute(_PARENT_CHECKS).fetchall()
     ]
+    parts.append(sql.SQL("CONSTRAINT {} CHECK (slot = {})").format(bound, sql.Literal(slot)))
     # Hot rows are written once and never updated: autovacuum has nothing to reclaim there, and a
     # running one makes the switch's DROP of a retired partition wait (up to deadlock_timeout).
     return sql.SQL("CREATE TABLE {} ({}) WITH (autovacuum_enabled = false)").format(
@@ -131,13 +144,10 @@ def stage_partition(
     table_name = f"hot_stage_{ledger_file_id}_{uuid.uuid4().hex[:12]}"
     table = sql.Identifier(table_name)
     driver = raw_driver(connection)
-    driver.execute(_staging_ddl(driver, table, ledger_file_id))
-    summary = copy_records(driver, table, ledger_file_id, records)
-    # The CHECK lets ATTACH skip scanning the rows for the partition bound (the slot is the id).
     bound = sql.Identifier(f"{table_name}_bound")
+    driver.execute(_staging_ddl(driver, table, bound, ledger_file_id))
+    summary = copy_records(driver, table, ledger_file_id, records)
     pkey = sql.Identifier(f"{table_name}_pkey")
-    value = sql.Literal(ledger_file_id)
-    driver.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} CHECK (slot = {})").format(table, bound, value))
     driver.execute(
         sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (ledger_file_id, row_number, slot)").format(
             table, pkey
@@ -211,6 +221,47 @@ def drop_partition(connection: Connection, ledger_file_id: int) -> None:
     """
     table = sql.Identifier(hot_partition_name(ledger_file_id))
     raw_driver(connection).execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+
+
+#: Prefix of a retired partition: detached from `hot_records` and renamed by a switch, dropped
+#: once that switch has committed (`drop_retired`). No reader ever looks for these names.
+RETIRED_PREFIX = "hot_retired_"
+
+
+@wrap_exceptions("retiring a hot partition")
+def retire_partition(connection: Connection, ledger_file_id: int) -> None:
+    """Take the ledger's own partition out of `hot_records` (call `lock_hot_ddl` first).
+
+    Detached and renamed (to `hot_retired_<id>_<unique>`): its rows are gone for every reader
+    from the commit on, as with a DROP, but the commit does not remove its files — freeing a
+    1M-row table's blocks took ~110 ms on a discard-mounted ext4, inside the commit and under the
+    parent's lock. `drop_retired` drops it after the commit.
+    """
+    name = sql.Identifier(hot_partition_name(ledger_file_id))
+    retired = sql.Identifier(f"{RETIRED_PREFIX}{ledger_file_id}_{uuid.uuid4().hex[:12]}")
+    raw_driver(connection).execute(
+        sql.SQL("ALTER TABLE hot_records DETACH PARTITION {}; ALTER TABLE {} RENAME TO {}").format(
+            name, name, retired
+        )
+    )
+
+
+_RETIRED = sql.SQL(
+    "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE {} ORDER BY relname"
+).format(sql.Literal(RETIRED_PREFIX.replace("_", "\\_") + "%"))
+
+
+@wrap_exceptions("dropping retired hot partitions")
+def drop_retired(connection: Connection) -> list[str]:
+    """Drop every retired partition a committed switch left (its own transaction, or a crash
+    before it); the names dropped. Nothing reads them and they are not part of `hot_records`,
+    so this waits on no reader and locks nothing but them."""
+    driver = raw_driver(connection)
+    names = [str(row[0]) for row in driver.execute(_RETIRED).fetchall()]
+    if names:
+        tables = sql.SQL(", ").join(sql.Identifier(name) for name in names)
+        driver.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(tables))
+    return names
 
 
 def stream_partition(connection: Connection, ledger_file_id: int) -> Iterator[Record]:

@@ -112,10 +112,13 @@ def _checked(ledger_file_id: int, records: Iterator[Record], expected: int) -> I
 
 
 @wrap_exceptions("removing hot rows")
-def delete_from_slot(connection: Connection, ledger_file_id: int) -> None:
-    """Delete a small ledger's rows from its shared slot (a no-op if the slot does not exist)."""
+def delete_from_slot(connection: Connection, ledger_file_id: int, *, slot_known: bool | None = None) -> None:
+    """Delete a small ledger's rows from its shared slot (a no-op if the slot does not exist).
+
+    `slot_known`: whether the slot exists, when the caller has just looked (saves a round trip).
+    """
     slot = shared_slot(ledger_file_id)
-    if slot_exists(connection, slot):
+    if slot_exists(connection, slot) if slot_known is None else slot_known:
         table = sql.Identifier(shared_slot_name(slot))
         delete = sql.SQL("DELETE FROM {} WHERE ledger_file_id = %s").format(table)
         raw_driver(connection).execute(delete, (ledger_file_id,))

@@ -3,9 +3,12 @@
 Idempotent and safe to rerun after a crash at any point:
 - normalizing writes nothing;
 - the artifact is write-once and an identical one left by a crashed attempt is adopted
-  (`ensure_artifact`), and it is recorded before the new hot rows are switched in (they are
-  staged meanwhile, invisible until the switch commits: the two overlap);
-- the active switch is one transaction (see `ledgerstore.lifecycle.switch`).
+  (`ensure_artifact`), and it is recorded before the new hot rows are switched in (a large
+  ledger's are staged meanwhile, invisible until the switch commits: the two overlap; a small
+  ledger's artifact is recorded in the switch's transaction, committed with it);
+- the active switch is one transaction (see `ledgerstore.lifecycle.switch`); the partition of a
+  large ledger it replaced is dropped after its commit, and again by a rerun if a crash came
+  between the two.
 
 No silent loss: a row that could not become a record is an error-level issue, and an upload with
 any is *rejected* — its issues are stored, nothing is frozen or switched — unless its options
@@ -29,7 +32,7 @@ from ledgerstore.ledgers.issues import IssueSet, issues_of
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import Status
-from ledgerstore.lifecycle.switch import activate
+from ledgerstore.lifecycle.switch import activate, drop_retired_partitions
 from ledgerstore.objectstore.base import ObjectStore
 from ledgerstore.raw import normalize_stored
 from normalizer import NormalizerError
@@ -59,7 +62,12 @@ def process_ledger(
     """
     with engine.connect() as connection:
         ledger = repository.get(connection, ledger_file_id)
-    if ledger.status.processed or ledger.status == Status.REJECTED:
+    if ledger.status.processed:
+        # A retry after a crash between its switch's commit and the drop of the partition that
+        # switch retired: finish that drop.
+        drop_retired_partitions(engine)
+        return ledger
+    if ledger.status == Status.REJECTED:
         return ledger
     try:
         result = normalize_stored(objects, ledger)
@@ -74,10 +82,9 @@ def process_ledger(
     if issues.blocking and not NormalizeOptions.from_json(ledger.normalize_options).accept_issues:
         return _reject(engine, ledger, issues)
 
-    def freeze() -> None:
-        with engine.begin() as connection:
-            ensure_artifact(connection, objects, ledger, normalized(records, issues), codecs=codecs)
-            _clear_failure(connection, ledger_file_id)
+    def freeze(connection: Connection) -> None:
+        ensure_artifact(connection, objects, ledger, normalized(records, issues), codecs=codecs)
+        _clear_failure(connection, ledger_file_id)
         stage("frozen")
 
     ledger = activate(

@@ -1,7 +1,8 @@
 """Upload and process a ledger file, SIGKILLing this process at a chosen point.
 
 Usage: python -m tests.integration.crash_process POINT FILE ACCOUNT YEAR   (settings from env)
-POINT is one of: after_raw, after_artifact, during_copy, before_commit.
+POINT is one of: after_raw, after_artifact, during_copy, before_commit, after_switch (the switch
+committed, the partition it retired not dropped yet).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import ledgerstore.hot.copy
 import ledgerstore.ledgers.repository
 import ledgerstore.lifecycle.process
+import ledgerstore.lifecycle.switch
 from ledgerstore import LedgerStore, Settings
 
 
@@ -33,6 +35,13 @@ def _after(module: Any, name: str, when: Any = None) -> None:
     setattr(module, name, wrapper)
 
 
+def _before(module: Any, name: str) -> None:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _die()
+
+    setattr(module, name, wrapper)
+
+
 def main() -> int:
     point, path, account, year = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     if point == "after_raw":
@@ -46,6 +55,8 @@ def main() -> int:
         _after(
             ledgerstore.ledgers.repository, "set_status", when=lambda c, i, status, **k: status == "active"
         )
+    elif point == "after_switch":
+        _before(ledgerstore.lifecycle.switch, "drop_retired_partitions")
     else:
         raise SystemExit(f"unknown crash point {point}")
     store = LedgerStore.open(Settings.from_env(os.environ))

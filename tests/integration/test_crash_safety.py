@@ -98,3 +98,31 @@ def test_a_failed_freeze_rolls_back_the_rows_staged_beside_it(
     new = store.ingest(ledger_fixture / "acme-2025-v2.csv", account="ACME", fiscal_year=2025).ledger
     assert new.status == "active"
     assert store.ledger(old.id).status == "superseded"
+
+
+def test_a_small_ledger_is_frozen_and_switched_by_one_commit(
+    store: LedgerStore, ledger_fixture: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small ledger's artifact is recorded in the switch's transaction: a switch that fails
+    after the freeze leaves the row as it was (no artifact recorded, pending), the old ledger
+    active, and a retry adopts the artifact already written and completes."""
+    import ledgerstore.lifecycle.switch as switch
+
+    old = store.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025).ledger
+    real = switch.copy_into_slot
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise OSError("connection lost mid-COPY")
+
+    monkeypatch.setattr(switch, "copy_into_slot", failing)
+    with pytest.raises(OSError, match="mid-COPY"):
+        store.ingest(ledger_fixture / "acme-2025-v2.csv", account="ACME", fiscal_year=2025)
+    new = store.ledger(old.id + 1)
+    assert (new.status, new.has_artifact, new.summary) == ("pending", False, None)
+    assert store.active("ACME", 2025).id == old.id  # type: ignore[union-attr]
+
+    monkeypatch.setattr(switch, "copy_into_slot", real)
+    done = store.ingest(ledger_fixture / "acme-2025-v2.csv", account="ACME", fiscal_year=2025).ledger
+    assert (done.id, done.status, done.has_artifact) == (new.id, "active", True)
+    with store.records(done.id) as records:
+        assert records.tier == "hot" and len(records.to_list()) == 6

@@ -11,8 +11,11 @@ import sqlalchemy as sa
 from ledgerstore.errors import PartitionGoneError
 from ledgerstore.hot.partitions import (
     drop_partition,
+    drop_retired,
     load_partition,
+    lock_hot_ddl,
     partition_exists,
+    retire_partition,
     stream_partition,
 )
 from ledgerstore.summary import summarize
@@ -79,6 +82,34 @@ def test_dropped_partition_is_reported_as_gone(engine: sa.Engine) -> None:
         drop_partition(connection, 6)  # idempotent
     with pytest.raises(PartitionGoneError), engine.begin() as connection:
         list(stream_partition(connection, 6))
+
+
+def _tables(connection: sa.Connection, pattern: str) -> list[str]:
+    query = sa.text("SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE :p ORDER BY 1")
+    return list(connection.execute(query, {"p": pattern}).scalars())
+
+
+def test_a_retired_partition_is_gone_for_readers_at_commit_and_dropped_after(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        load_partition(connection, 7, _records(7, 5))
+        load_partition(connection, 8, _records(8, 4))
+    with engine.begin() as connection:
+        lock_hot_ddl(connection)
+        retire_partition(connection, 7)
+    with engine.begin() as connection:
+        assert not partition_exists(connection, 7)
+        [retired] = _tables(connection, "hot\\_retired\\_%")
+        assert retired.startswith("hot_retired_7_")
+        inherits = "SELECT count(*) FROM pg_inherits WHERE inhrelid = CAST(:t AS regclass)"
+        assert connection.execute(sa.text(inherits), {"t": retired}).scalar() == 0  # detached
+        assert connection.execute(sa.text("SELECT count(*) FROM hot_records")).scalar() == 4
+    with pytest.raises(PartitionGoneError), engine.begin() as connection:
+        list(stream_partition(connection, 7))
+    with engine.begin() as connection:
+        assert drop_retired(connection) == [retired]
+        assert drop_retired(connection) == []  # idempotent
+        assert _tables(connection, "hot\\_retired\\_%") == []
+        assert [r.row_number for r in stream_partition(connection, 8)] == [1, 2, 3, 4]
 
 
 def test_records_are_relabelled_with_the_ledger_they_are_loaded_into(engine: sa.Engine) -> None:

@@ -186,6 +186,53 @@ def test_a_crash_in_either_kind_of_switch_leaves_the_old_ledger_whole(
         assert records.tier == "cold"
 
 
+def _retired(store: LedgerStore) -> list[str]:
+    query = "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'hot\\_retired\\_%'"
+    with store.engine.connect() as connection:
+        return sorted(connection.execute(sa.text(query)).scalars())
+
+
+@pytest.mark.parametrize("new_large", [True, False], ids=["large-replaces-large", "small-replaces-large"])
+def test_a_crash_after_the_switch_commits_leaves_a_retired_partition_that_a_rerun_drops(
+    store: LedgerStore, settings: Settings, ledger_fixture: Path, new_large: bool
+) -> None:
+    """The partition of the large ledger a switch replaced is dropped after the switch's commit:
+    a crash in between leaves the switch done (the old rows already out of `hot_records`) and a
+    retired table that the rerun drops."""
+    large = _large(store, settings)
+    old = large.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025)
+    rows = SIX_ROWS if new_large else SIX_ROWS + 1
+    _crash(settings, "after_switch", ledger_fixture / "acme-2025-v2.csv", rows)
+    new = store.active("ACME", 2025)
+    assert new is not None and new.id != old.ledger.id
+    new_slot = new.id if new_large else shared_slot(new.id)
+    assert _hot_rows(store) == [(new.id, new_slot, SIX_ROWS)]
+    [retired] = _retired(store)
+    assert retired.startswith(f"hot_retired_{old.ledger.id}_")
+    with store.records(old.ledger.id) as records:
+        assert records.tier == "cold"
+        assert len(records.to_list()) == SIX_ROWS
+
+    rerun = large if new_large else store
+    again = rerun.ingest(ledger_fixture / "acme-2025-v2.csv", account="ACME", fiscal_year=2025).ledger
+    assert (again.id, again.status) == (new.id, "active")
+    assert _retired(store) == []
+    assert _hot_rows(store) == [(new.id, new_slot, SIX_ROWS)]
+
+
+def test_a_retired_partition_a_crash_left_is_dropped_by_the_next_switch_that_retires_one(
+    store: LedgerStore, settings: Settings, ledger_fixture: Path
+) -> None:
+    large = _large(store, settings)
+    large.ingest(ledger_fixture / "acme-2025-v1.csv", account="ACME", fiscal_year=2025)
+    _crash(settings, "after_switch", ledger_fixture / "acme-2025-v2.csv", SIX_ROWS)
+    assert len(_retired(store)) == 1
+    large.ingest(ledger_fixture / "acme-2025-v1.csv", account="OTHER", fiscal_year=2025)
+    assert len(_retired(store)) == 1  # a switch that retires nothing leaves it
+    large.ingest(ledger_fixture / "acme-2025-v2.csv", account="OTHER", fiscal_year=2025)
+    assert _retired(store) == []
+
+
 _OLD_ROWS = (
     "INSERT INTO {table} SELECT {id}, n, DATE '2025-01-01', '4000', 'Sales', '', 'R' || n, 'J', 1.50, 0,"
     " 'EUR', '{{}}'::jsonb FROM generate_series(1, {rows}) AS n"
