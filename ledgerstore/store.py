@@ -146,11 +146,14 @@ class LedgerStore:
         `AlreadyProcessedError` (its records are frozen). `on_stage(name)` is called after each
         stage of processing (normalized, frozen, switched), for progress bars.
         """
+        check_account(account)
+        check_fiscal_year(fiscal_year)
+        data, default_name = _read_upload(file)
         result = self.upload(
-            file,
+            data,
             account=account,
             fiscal_year=fiscal_year,
-            name=name,
+            name=name or default_name,
             profile=profile,
             encoding=encoding,
             sheet=sheet,
@@ -158,6 +161,7 @@ class LedgerStore:
         )
         options = self._options(profile, encoding, sheet, accept_issues)
         if result.created:
+            # The row was created from these bytes just now: normalize them, not a read-back.
             ledger = process_ledger(
                 self.engine,
                 self.objects,
@@ -165,6 +169,7 @@ class LedgerStore:
                 codecs=self.codecs,
                 on_stage=on_stage,
                 own_partition_rows=self.own_partition_rows,
+                raw=data,
             )
         else:
             ledger = self._retry(result.ledger, options, on_stage)

@@ -49,8 +49,12 @@ def process_ledger(
     codecs: CodecRegistry = DEFAULT_CODECS,
     on_stage: OnStage | None = None,
     own_partition_rows: int = OWN_PARTITION_ROWS,
+    raw: bytes | None = None,
 ) -> LedgerFile:
     """Normalize, freeze and switch in one uploaded ledger file. Idempotent; safe to retry.
+
+    `raw`: the bytes the caller has just created this ledger file from (an inline ingest), so
+    they are not read back from the object store and hashed again (see `normalize_stored`).
 
     A file that cannot be normalized is marked failed with the reason, one with error-level issues
     it does not accept is marked rejected (see the module docstring); either way its raw bytes
@@ -62,7 +66,7 @@ def process_ledger(
     if ledger.status.processed or ledger.status == Status.REJECTED:
         return ledger
     try:
-        result = normalize_stored(objects, ledger)
+        result = normalize_stored(objects, ledger, data=raw)
     except NormalizerError as exc:
         with engine.begin() as connection:
             repository.set_status(connection, ledger_file_id, Status.FAILED, error=str(exc))

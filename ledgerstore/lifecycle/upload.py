@@ -60,7 +60,7 @@ def upload(
         existing = repository.find_upload(connection, account, fiscal_year, sha256)
     if existing is not None:
         return Upload(ledger=existing, created=False)
-    stored = raw.store_raw(objects, data, original_name)
+    stored = raw.store_raw(objects, data, original_name, sha256=sha256)
     try:
         with engine.begin() as connection:
             ledger = repository.insert(
