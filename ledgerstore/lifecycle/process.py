@@ -31,8 +31,8 @@ from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import Status
 from ledgerstore.lifecycle.switch import activate
 from ledgerstore.objectstore.base import ObjectStore
-from ledgerstore.raw import normalize_stored
-from normalizer import NormalizerError
+from ledgerstore.raw import normalize_stored, owned_result
+from normalizer import NormalizerError, NormalizeResult
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +50,14 @@ def process_ledger(
     on_stage: OnStage | None = None,
     own_partition_rows: int = OWN_PARTITION_ROWS,
     raw: bytes | None = None,
+    early: NormalizeResult | None = None,
 ) -> LedgerFile:
     """Normalize, freeze and switch in one uploaded ledger file. Idempotent; safe to retry.
 
     `raw`: the bytes the caller has just created this ledger file from (an inline ingest), so
-    they are not read back from the object store and hashed again (see `normalize_stored`).
+    they are not read back from the object store and hashed again (see `normalize_stored`);
+    `early`: what `normalize_upload` made of them with the options the row was created with,
+    so they are not normalized again.
 
     A file that cannot be normalized is marked failed with the reason, one with error-level issues
     it does not accept is marked rejected (see the module docstring); either way its raw bytes
@@ -66,7 +69,9 @@ def process_ledger(
     if ledger.status.processed or ledger.status == Status.REJECTED:
         return ledger
     try:
-        result = normalize_stored(objects, ledger, data=raw)
+        result = (
+            owned_result(early, ledger) if early is not None else normalize_stored(objects, ledger, data=raw)
+        )
     except NormalizerError as exc:
         with engine.begin() as connection:
             repository.set_status(connection, ledger_file_id, Status.FAILED, error=str(exc))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,8 +12,8 @@ from ledgerstore import LedgerStore
 from ledgerstore.errors import LedgerUnavailableError
 from ledgerstore.objectstore.memory import MemoryStore
 from ledgerstore.raw import RAW_PREFIX, normalize_stored
-from normalizer import normalize
-from normalizer.canonical import jsonl_lines
+from normalizer import NormalizeResult, normalize
+from normalizer.canonical import jsonl_lines, records_sha256
 
 
 class RawReadCounter(MemoryStore):
@@ -69,3 +70,33 @@ def test_bytes_in_hand_must_be_the_uploaded_ones(counted: LedgerStore, ledger_fi
         normalize_stored(counted.objects, uploaded, data=path.read_bytes() + b"\n")
     result = normalize_stored(counted.objects, uploaded, data=path.read_bytes())
     assert result.records == normalize_stored(counted.objects, uploaded).records
+
+
+def test_inline_ingest_normalizes_once_while_the_upload_is_stored(
+    counted: LedgerStore, ledger_fixture: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ledgerstore import raw
+
+    calls: list[int | None] = []
+
+    def counting(data: bytes, **options: Any) -> NormalizeResult:
+        calls.append(options["ledger_file_id"])
+        return normalize(data, **options)
+
+    monkeypatch.setattr(raw, "normalize", counting)
+    path = ledger_fixture / "acme-2025-v2.csv"
+    ledger = counted.ingest(path, account="ACME", fiscal_year=2025).ledger
+    assert ledger.status == "active"
+    assert calls == [None]  # once, before the row (and its id) existed
+    expected = normalize(path, fiscal_year=2025, ledger_file_id=ledger.id).records
+    assert ledger.records_sha256 == records_sha256(expected)
+    with counted.records(ledger.id) as records:
+        assert [r.ledger_file_id for r in records] == [ledger.id] * len(expected)
+
+
+def test_an_upload_that_cannot_be_normalized_fails_as_before(counted: LedgerStore, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    ledger = counted.ingest(path, account="ACME", fiscal_year=2025).ledger
+    assert ledger.status == "failed"
+    assert ledger.error
