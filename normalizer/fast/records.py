@@ -28,6 +28,8 @@ from normalizer.fast.arrow import combined, joined
 from normalizer.record import Record, trusted_record
 
 _BATCH_ROWS = 65_536
+#: Bytes of a text column scanned at a time for characters JSON escapes.
+_SCAN_BYTES = 1 << 22
 #: "00" to "99": the two decimals of an amount at scale 2, by their value. Built from buffers:
 #: `pa.array` of Python objects would import pandas (a quarter of a second of start-up).
 _CENTS = pa.Array.from_buffers(
@@ -402,18 +404,24 @@ def _escape_rows(values: pa.Array) -> tuple[Any, Any]:
     if data is None or offsets[-1] == offsets[0]:
         return None, None
     text = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
-    control_bytes = text < 0x20
-    special = control_bytes | (text == 0x22) | (text == 0x5C)
-    positions = np.flatnonzero(special)
+    found, controls = [], []
+    for begin in range(0, len(text), _SCAN_BYTES):  # in blocks: a few MB of temporaries at most
+        block = text[begin : begin + _SCAN_BYTES]
+        control_bytes = block < 0x20
+        at = np.flatnonzero(control_bytes | (block == 0x22) | (block == 0x5C))
+        found.append(at + begin)
+        controls.append(control_bytes[at])
+    positions = np.concatenate(found)
     if len(positions) == 0:
         return None, None
+    is_control = np.concatenate(controls)
     # A byte belongs to the last row whose start is at or before it; nulls and empty texts own
     # no bytes, so they are never marked.
     rows = np.searchsorted(offsets, positions + offsets[0], side="right") - 1
     marked = np.zeros(len(values), dtype=bool)
     marked[rows] = True
     control = np.zeros(len(values), dtype=bool)
-    control[rows[control_bytes[positions]]] = True
+    control[rows[is_control]] = True
     return marked & ~control, control
 
 

@@ -186,3 +186,12 @@ def test_the_columnar_artifact_keeps_its_bytes(seed: int, rows: int, scale: int)
     # is cut into writes (per record there, per batch here), as it always has.
     assert gzip.decompress(columnar) == gzip.decompress(general)
     assert summary == expected
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 64])
+def test_escapes_found_across_scan_blocks(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from normalizer.fast import records as columnar
+
+    monkeypatch.setattr(columnar, "_SCAN_BYTES", block)
+    values = ["ab", 'c"d', "", "\\", "e\nf", "plain text", '"', "🚀\t"]
+    assert json_string_body(pa.array(values)).to_pylist() == _reference(values)
