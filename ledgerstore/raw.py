@@ -6,20 +6,15 @@ object whatever the account. User input never becomes a path unsanitised.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
-from typing import cast
 
 from ledgerstore.errors import LedgerUnavailableError, ObjectExistsError, ObjectNotFoundError
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore, holds_content
 from normalizer import NormalizerError, NormalizeResult, normalize
-from normalizer.canonical import CanonicalRecords
-from normalizer.record import Record
 
 RAW_PREFIX = "ledger-raw/"
 
@@ -106,12 +101,12 @@ def normalize_stored(
 
 
 def normalize_upload(
-    data: bytes, options: NormalizeOptions, *, fiscal_year: int, name: str
+    data: bytes, options: NormalizeOptions, *, fiscal_year: int, name: str, ledger_file_id: int
 ) -> NormalizeResult | None:
     """Normalize an upload's bytes before its ledger-file row exists, exactly as `normalize_stored`
-    will once it does (the options as stored, records owned by no ledger yet): an inline ingest
-    runs this while the raw bytes are stored. None when the bytes cannot be normalized: processing
-    normalizes them again and records the failure.
+    will once it does (the options as stored, records owned by the id reserved for the row): an
+    inline ingest runs this while the raw bytes are stored. None when the bytes cannot be
+    normalized: processing normalizes them again and records the failure.
     """
     stored = NormalizeOptions.from_json(options.to_json())
     try:
@@ -121,20 +116,8 @@ def normalize_upload(
             encoding=stored.encoding,
             sheet=stored.sheet,
             fiscal_year=fiscal_year,
-            ledger_file_id=None,
+            ledger_file_id=ledger_file_id,
             name=name,
         )
     except NormalizerError:
         return None
-
-
-def owned_result(result: NormalizeResult, ledger: LedgerFile) -> NormalizeResult:
-    """A `normalize_upload` result with its records owned by the ledger file created for it."""
-    records = result.records
-    owned: Sequence[Record]
-    if isinstance(records, CanonicalRecords):
-        # the columns are shared, not copied; the twin is a record sequence as its original is
-        owned = cast("Sequence[Record]", records.with_ledger_file_id(ledger.id))
-    else:
-        owned = tuple(record.with_ledger_file_id(ledger.id) for record in records)
-    return dataclasses.replace(result, records=owned)

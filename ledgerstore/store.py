@@ -153,27 +153,35 @@ class LedgerStore:
         options = self._options(profile, encoding, sheet, accept_issues)
         data, default_name = _read_upload(file)
         original_name = name or default_name
+        with self.engine.connect() as connection:
+            reserved = repository.reserve_id(connection)
         # The raw bytes are hashed, stored and their row created (I/O, mostly without the GIL)
-        # while they are normalized (pure, writes nothing): a crash in either leaves what an
-        # upload alone would.
+        # while they are normalized for the id that row will have (pure, writes nothing): a crash
+        # in either leaves what an upload alone would.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload") as pool:
             uploading = pool.submit(
-                self.upload,
+                upload,
+                self.engine,
+                self.objects,
                 data,
                 account=account,
                 fiscal_year=fiscal_year,
-                name=original_name,
-                profile=profile,
-                encoding=encoding,
-                sheet=sheet,
-                accept_issues=accept_issues,
+                original_name=original_name,
+                options=options,
+                ledger_file_id=reserved,
             )
-            early = normalize_upload(data, options, fiscal_year=fiscal_year, name=original_name)
+            early = normalize_upload(
+                data, options, fiscal_year=fiscal_year, name=original_name, ledger_file_id=reserved
+            )
             result = uploading.result()
         if result.created:
             # The row was created from these bytes just now: use them, not a read-back, and what
-            # they normalized to if it was with the options the row holds.
-            same = result.ledger.normalize_options == options.to_json()
+            # they normalized to if it was for this very row (its id, options and name).
+            mine = (
+                result.ledger.id == reserved
+                and result.ledger.normalize_options == options.to_json()
+                and result.ledger.original_name == original_name
+            )
             ledger = process_ledger(
                 self.engine,
                 self.objects,
@@ -182,7 +190,7 @@ class LedgerStore:
                 on_stage=on_stage,
                 own_partition_rows=self.own_partition_rows,
                 raw=data,
-                early=early if same and result.ledger.original_name == original_name else None,
+                early=early if mine else None,
             )
         else:
             ledger = self._retry(result.ledger, options, on_stage)

@@ -31,7 +31,7 @@ from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.ledgers.status import Status
 from ledgerstore.lifecycle.switch import activate
 from ledgerstore.objectstore.base import ObjectStore
-from ledgerstore.raw import normalize_stored, owned_result
+from ledgerstore.raw import normalize_stored
 from normalizer import NormalizerError, NormalizeResult
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,8 @@ def process_ledger(
 
     `raw`: the bytes the caller has just created this ledger file from (an inline ingest), so
     they are not read back from the object store and hashed again (see `normalize_stored`);
-    `early`: what `normalize_upload` made of them with the options the row was created with,
-    so they are not normalized again.
+    `early`: what `normalize_upload` made of them for this ledger file (its id, the options and
+    name its row was created with), so they are not normalized again.
 
     A file that cannot be normalized is marked failed with the reason, one with error-level issues
     it does not accept is marked rejected (see the module docstring); either way its raw bytes
@@ -69,9 +69,7 @@ def process_ledger(
     if ledger.status.processed or ledger.status == Status.REJECTED:
         return ledger
     try:
-        result = (
-            owned_result(early, ledger) if early is not None else normalize_stored(objects, ledger, data=raw)
-        )
+        result = early if early is not None else normalize_stored(objects, ledger, data=raw)
     except NormalizerError as exc:
         with engine.begin() as connection:
             repository.set_status(connection, ledger_file_id, Status.FAILED, error=str(exc))

@@ -87,7 +87,7 @@ def test_inline_ingest_normalizes_once_while_the_upload_is_stored(
     path = ledger_fixture / "acme-2025-v2.csv"
     ledger = counted.ingest(path, account="ACME", fiscal_year=2025).ledger
     assert ledger.status == "active"
-    assert calls == [None]  # once, before the row (and its id) existed
+    assert calls == [ledger.id]  # once, for the id reserved before the row existed
     expected = normalize(path, fiscal_year=2025, ledger_file_id=ledger.id).records
     assert ledger.records_sha256 == records_sha256(expected)
     with counted.records(ledger.id) as records:
