@@ -1,6 +1,7 @@
 """Whole ingest through the CLI, as a fresh process, vs the naive and the hand-tuned pipelines.
 
     python -m bench.bench_ingest_cli [--rows N] [--repeat 3] [--naive-repeat 1] [--files a,b]
+                                     [--before DIR]
 
 Every side is a whole program started fresh and timed from outside (start-up, imports and exit
 included), alternating in each round: `ledgerstore ingest FILE --account … --fiscal-year …` on
@@ -8,6 +9,8 @@ the embedded defaults, and `bench/_pipelines.py naive|best` against the same Pos
 and a local directory. Peak RSS is the child's `ru_maxrss`. Files: `a` from `bench/generate.py`
 (dates in 2025), `b` from the independent `bench/generate_independent.py` (dates in 2024, BOM,
 CRLF). Targets (issue 12): ours ≥ 10× the naive pipeline and ≤ 2× the hand-tuned best.
+`--before DIR` adds another checkout's CLI (e.g. `git worktree add DIR main`) in the same
+rounds, against the same server: before/after figures measured side by side.
 """
 
 from __future__ import annotations
@@ -26,10 +29,10 @@ from bench.bench_normalize import _data
 from bench.generate_independent import write as write_independent
 
 
-def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
     """Run a command to completion: its wall seconds and peak RSS in MiB."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     stderr = process.stderr.read().decode() if process.stderr else ""
@@ -58,6 +61,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-repeat", type=int, default=1, help="the naive side takes minutes")
     parser.add_argument("--files", default="a,b")
+    parser.add_argument("--before", type=Path, help="another checkout whose CLI runs alongside ours")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as home:
@@ -66,7 +70,7 @@ def main() -> None:
         out = Path(home) / "pipelines"
         out.mkdir()
         for label, path, year in _files(args.rows, args.files):
-            _compare(label, path, year, env, url, out, args.repeat, args.naive_repeat)
+            _compare(label, path, year, env, url, out, args.repeat, args.naive_repeat, args.before)
 
 
 def _server(home: str) -> str:
@@ -88,25 +92,33 @@ def _compare(
     out: Path,
     repeat: int,
     naive_repeat: int,
+    before: Path | None = None,
 ) -> None:
     cli = [sys.executable, "-m", "workers.cli.main", "ingest", str(path), "--fiscal-year", str(year)]
     pipeline = [sys.executable, "-m", "bench._pipelines"]
     results: dict[str, list[tuple[float, float]]] = {"ours": [], "best": [], "naive": []}
+    if before is not None:
+        results["before"] = []
+        before_env = {**env, "PYTHONPATH": str(before.resolve())}
     for i in range(repeat):
         tag = f"{path.stem}_{i}"
         results["ours"].append(_timed([*cli, "--account", tag], env))
+        if before is not None:
+            results["before"].append(_timed([*cli, "--account", f"before_{tag}"], before_env, before))
         results["best"].append(_timed([*pipeline, "best", str(path), url, str(out), tag], env))
         if i < naive_repeat:
             results["naive"].append(_timed([*pipeline, "naive", str(path), url, str(out), f"n_{tag}"], env))
     median = {side: statistics.median(s for s, _ in runs) for side, runs in results.items() if runs}
     peak = {side: max(r for _, r in runs) for side, runs in results.items() if runs}
     runs = {side: ", ".join(f"{s:.2f}" for s, _ in values) for side, values in results.items()}
-    print(f"\n{label}: {path.name}, {path.stat().st_size / 1e6:.0f} MB")
+    print(f"\n{label}: {path.name}, {path.stat().st_size / 1e6:.0f} MB, load average {os.getloadavg()}")
     for side, seconds in median.items():
-        print(f"  {side:5} median {seconds:7.2f} s  peak {peak[side]:5.0f} MiB  runs [{runs[side]}]")
+        print(f"  {side:6} median {seconds:7.2f} s  peak {peak[side]:5.0f} MiB  runs [{runs[side]}]")
     if "naive" in median:
         print(f"  speed-up vs naive: {median['naive'] / median['ours']:.1f}x (target >= 10x)")
     print(f"  ours / best: {median['ours'] / median['best']:.2f}x (target <= 2x)", flush=True)
+    if "before" in median:
+        print(f"  ours / before: {median['ours'] / median['before']:.2f}x", flush=True)
 
 
 if __name__ == "__main__":

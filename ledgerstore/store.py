@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
@@ -34,6 +35,7 @@ from ledgerstore.lifecycle.reprocess import AlreadyProcessedError, reprocess_led
 from ledgerstore.lifecycle.upload import OnCreated, Upload, upload
 from ledgerstore.objectstore.base import ObjectStore
 from ledgerstore.ops.storage import open_objects
+from ledgerstore.raw import normalize_upload
 from ledgerstore.serve.observer import RetrievalObserver
 from ledgerstore.serve.recordset import RecordSet
 from ledgerstore.serve.retriever import Retriever
@@ -146,18 +148,40 @@ class LedgerStore:
         `AlreadyProcessedError` (its records are frozen). `on_stage(name)` is called after each
         stage of processing (normalized, frozen, switched), for progress bars.
         """
-        result = self.upload(
-            file,
-            account=account,
-            fiscal_year=fiscal_year,
-            name=name,
-            profile=profile,
-            encoding=encoding,
-            sheet=sheet,
-            accept_issues=accept_issues,
-        )
+        check_account(account)
+        check_fiscal_year(fiscal_year)
         options = self._options(profile, encoding, sheet, accept_issues)
+        data, default_name = _read_upload(file)
+        original_name = name or default_name
+        with self.engine.connect() as connection:
+            reserved = repository.reserve_id(connection)
+        # The raw bytes are hashed, stored and their row created (I/O, mostly without the GIL)
+        # while they are normalized for the id that row will have (pure, writes nothing): a crash
+        # in either leaves what an upload alone would.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload") as pool:
+            uploading = pool.submit(
+                upload,
+                self.engine,
+                self.objects,
+                data,
+                account=account,
+                fiscal_year=fiscal_year,
+                original_name=original_name,
+                options=options,
+                ledger_file_id=reserved,
+            )
+            early = normalize_upload(
+                data, options, fiscal_year=fiscal_year, name=original_name, ledger_file_id=reserved
+            )
+            result = uploading.result()
         if result.created:
+            # The row was created from these bytes just now: use them, not a read-back, and what
+            # they normalized to if it was for this very row (its id, options and name).
+            mine = (
+                result.ledger.id == reserved
+                and result.ledger.normalize_options == options.to_json()
+                and result.ledger.original_name == original_name
+            )
             ledger = process_ledger(
                 self.engine,
                 self.objects,
@@ -165,6 +189,8 @@ class LedgerStore:
                 codecs=self.codecs,
                 on_stage=on_stage,
                 own_partition_rows=self.own_partition_rows,
+                raw=data,
+                early=early if mine else None,
             )
         else:
             ledger = self._retry(result.ledger, options, on_stage)

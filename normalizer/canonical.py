@@ -169,7 +169,11 @@ class CanonicalRecords(Protocol):
         ...
 
     def canonical_digest(self) -> tuple[str, int, Decimal, Decimal]:
-        """(records sha256, count, debit total, credit total) of the whole set."""
+        """(records sha256, count, debit total, credit total) of the whole set.
+
+        The digest of exactly the lines `canonical_batches` gives; kept from a full pass of them,
+        so a writer that has just made one reads it without hashing the lines again.
+        """
         ...
 
     def text_columns(self, start: int, stop: int) -> Sequence[Any]:

@@ -107,6 +107,13 @@ def next_sequence(connection: Connection, account: str, fiscal_year: int) -> int
 
 
 @wrap_exceptions("creating a ledger file")
+def reserve_id(connection: Connection) -> int:
+    """Take the next ledger-file id from the table's own sequence, for a row created later
+    (`insert(..., ledger_file_id=...)`); an id reserved and never used is only a gap."""
+    query = sa.text("SELECT nextval(pg_get_serial_sequence('ledger_files', 'id'))")
+    return int(connection.execute(query).scalar_one())
+
+
 def insert(
     connection: Connection,
     *,
@@ -117,10 +124,12 @@ def insert(
     uploaded_at: dt.datetime,
     status: Status,
     normalize_options: Mapping[str, Any],
+    ledger_file_id: int | None = None,
 ) -> LedgerFile:
     """Create a ledger-file row with the next upload sequence of its account + fiscal year.
 
-    Raises `DuplicateUploadError` when these bytes already are an upload of the account + year.
+    `ledger_file_id`: an id taken with `reserve_id` (else the next one). Raises
+    `DuplicateUploadError` when these bytes already are an upload of the account + year.
     """
     values = {
         "account": account,
@@ -134,6 +143,8 @@ def insert(
         "status": status,
         "normalize_options": dict(normalize_options),
     }
+    if ledger_file_id is not None:
+        values["id"] = ledger_file_id
     try:
         with connection.begin_nested():
             row = (

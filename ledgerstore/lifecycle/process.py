@@ -35,7 +35,7 @@ from ledgerstore.ledgers.status import Status
 from ledgerstore.lifecycle.switch import activate, drop_retired_partitions
 from ledgerstore.objectstore.base import ObjectStore
 from ledgerstore.raw import normalize_stored
-from normalizer import NormalizerError
+from normalizer import NormalizerError, NormalizeResult
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,15 @@ def process_ledger(
     codecs: CodecRegistry = DEFAULT_CODECS,
     on_stage: OnStage | None = None,
     own_partition_rows: int = OWN_PARTITION_ROWS,
+    raw: bytes | None = None,
+    early: NormalizeResult | None = None,
 ) -> LedgerFile:
     """Normalize, freeze and switch in one uploaded ledger file. Idempotent; safe to retry.
+
+    `raw`: the bytes the caller has just created this ledger file from (an inline ingest), so
+    they are not read back from the object store and hashed again (see `normalize_stored`);
+    `early`: what `normalize_upload` made of them for this ledger file (its id, the options and
+    name its row was created with), so they are not normalized again.
 
     A file that cannot be normalized is marked failed with the reason, one with error-level issues
     it does not accept is marked rejected (see the module docstring); either way its raw bytes
@@ -70,7 +77,7 @@ def process_ledger(
     if ledger.status == Status.REJECTED:
         return ledger
     try:
-        result = normalize_stored(objects, ledger)
+        result = early if early is not None else normalize_stored(objects, ledger, data=raw)
     except NormalizerError as exc:
         with engine.begin() as connection:
             repository.set_status(connection, ledger_file_id, Status.FAILED, error=str(exc))

@@ -49,18 +49,20 @@ def upload(
     uploaded_at: dt.datetime | None = None,
     status: Status = Status.PENDING,
     on_created: OnCreated | None = None,
+    ledger_file_id: int | None = None,
 ) -> Upload:
     """Store the raw bytes and create the ledger-file row (or return the existing identical upload).
 
     `on_created(connection, ledger)` runs inside the transaction that creates the row (the task
-    queue uses it to enqueue processing atomically with the upload).
+    queue uses it to enqueue processing atomically with the upload). `ledger_file_id`: the id
+    the row gets if created, reserved beforehand (`repository.reserve_id`).
     """
     sha256 = hashlib.sha256(data).hexdigest()
     with engine.connect() as connection:
         existing = repository.find_upload(connection, account, fiscal_year, sha256)
     if existing is not None:
         return Upload(ledger=existing, created=False)
-    stored = raw.store_raw(objects, data, original_name)
+    stored = raw.store_raw(objects, data, original_name, sha256=sha256)
     try:
         with engine.begin() as connection:
             ledger = repository.insert(
@@ -72,6 +74,7 @@ def upload(
                 uploaded_at=uploaded_at or dt.datetime.now(dt.UTC),
                 status=status,
                 normalize_options=options.to_json(),
+                ledger_file_id=ledger_file_id,
             )
             if on_created is not None:
                 on_created(connection, ledger)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import struct
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -27,8 +28,20 @@ from normalizer.fast.arrow import combined, joined
 from normalizer.record import Record, trusted_record
 
 _BATCH_ROWS = 65_536
+#: Bytes of a text column scanned at a time for characters JSON escapes.
+_SCAN_BYTES = 1 << 22
+#: "00" to "99": the two decimals of an amount at scale 2, by their value. Built from buffers:
+#: `pa.array` of Python objects would import pandas (a quarter of a second of start-up).
+_CENTS = pa.Array.from_buffers(
+    pa.string(),
+    100,
+    [
+        None,
+        pa.py_buffer(struct.pack("<101i", *range(0, 202, 2))),
+        pa.py_buffer(b"".join(b"%02d" % c for c in range(100))),
+    ],
+)
 _TEXT_FIELDS = ("account", "account_name", "description", "reference", "journal")
-_NEEDS_JSON_ESCAPE = r'["\\\x00-\x1f]'
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,15 +53,23 @@ class Amounts:
 
     def canonical_text(self) -> pa.Array:
         """Each value in `canonical_amount` form: at least two decimals, no trailing zeros beyond."""
-        scale = max(self.scale, 2)
-        units = self.units if self.scale >= 2 else pc.multiply(self.units, 10 ** (2 - self.scale))
-        digits = pc.utf8_lpad(pc.cast(units, pa.string()), width=scale + 1, padding="0")
+        if self.scale <= 2:
+            # Whole units, a point, then the two decimals looked up: no string slicing, and no
+            # multiplication that could overflow int64 (units are never negative).
+            unit = 10**self.scale
+            whole = pc.divide(self.units, unit) if unit > 1 else self.units
+            fraction = pc.subtract(self.units, pc.multiply(whole, unit)) if unit > 1 else None
+            cents = pc.multiply(fraction, 10 ** (2 - self.scale)) if fraction is not None else None
+            text = pc.cast(whole, pa.string())
+            if cents is None:
+                return pc.binary_join_element_wise(text, ".00", "")
+            return pc.binary_join_element_wise(text, ".", pc.take(_CENTS, cents), "")
+        scale = self.scale
+        digits = pc.utf8_lpad(pc.cast(self.units, pa.string()), width=scale + 1, padding="0")
         whole = pc.utf8_slice_codeunits(digits, start=0, stop=-scale)
-        cents = pc.utf8_slice_codeunits(digits, start=-scale, stop=-scale + 2 if scale > 2 else None)
-        parts = [whole, ".", cents]
-        if scale > 2:
-            parts.append(pc.utf8_rtrim(pc.utf8_slice_codeunits(digits, start=-scale + 2), characters="0"))
-        return pc.binary_join_element_wise(*parts, "")
+        cents = pc.utf8_slice_codeunits(digits, start=-scale, stop=-scale + 2)
+        fraction = pc.utf8_rtrim(pc.utf8_slice_codeunits(digits, start=-scale + 2), characters="0")
+        return pc.binary_join_element_wise(whole, ".", cents, fraction, "")
 
     def total(self, start: int = 0, stop: int | None = None) -> Decimal:
         """The exact sum of the values in rows [start, stop), with the exponent summing
@@ -261,16 +282,17 @@ class ColumnRecords(Sequence[Record]):
             ',"posted_on":',
             date_json,
         ]
+        # Quotes are literal parts of the join: a text column is used as it is unless it needs escapes.
         for name in _TEXT_FIELDS:
-            parts += [f',"{name}":', _json_string(table.column(name))]
+            parts += [f',"{name}":"', json_string_body(table.column(name)), '"']
         parts += [
             ',"debit":"',
             self._text("debit").slice(start, count),
             '","credit":"',
             self._text("credit").slice(start, count),
-            '","currency":',
-            _json_string(table.column("currency")),
-            ',"attributes":',
+            '","currency":"',
+            json_string_body(table.column("currency")),
+            '","attributes":',
             self._attributes_json().slice(start, count),
             "}\n",
         ]
@@ -285,18 +307,28 @@ class ColumnRecords(Sequence[Record]):
 
     def _build_attributes_json(self, table: pa.Table) -> pa.Array:
         names = self._attribute_names()
-        # orjson's OPT_SORT_KEYS orders keys by their UTF-8 bytes.
+        if not names:
+            return pa.repeat(pa.scalar("{}", pa.string()), table.num_rows)
+        # orjson's OPT_SORT_KEYS orders keys by their UTF-8 bytes. An absent attribute ("") is
+        # left out: its fragment is null (its key is), and nulls join as nothing. A comma goes
+        # before a key when an earlier attribute of the row is present.
         fragments = []
+        earlier: pa.Array | None = None
+        absent = pa.scalar(None, pa.string())
         for name in sorted(names, key=lambda n: n.encode()):
             values = combined(table.column(name))
-            key = "," + orjson.dumps(name).decode() + ":"
-            fragment = pc.binary_join_element_wise(key, _json_string(values), "")
-            fragments.append(pc.if_else(pc.equal(values, ""), "", fragment))
-        if not fragments:
-            return pa.repeat(pa.scalar("{}", pa.string()), table.num_rows)
-        body = pc.binary_join_element_wise(*fragments, "")
-        # every fragment starts with a comma; the first one's goes
-        return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, start=1), "}", "")
+            present = pc.fill_null(pc.not_equal(values, ""), False)
+            key = orjson.dumps(name).decode() + ':"'
+            keys = key if earlier is None else pc.if_else(earlier, "," + key, key)
+            fragments.append(
+                pc.binary_join_element_wise(
+                    pc.if_else(present, keys, absent), json_string_body(values), '"', ""
+                )
+            )
+            earlier = present if earlier is None else pc.or_(earlier, present)
+        return pc.binary_join_element_wise(
+            "{", *fragments, "}", "", null_handling="replace", null_replacement=""
+        )
 
     def text_columns(self, start: int, stop: int) -> tuple[Any, ...]:
         """Rows [start, stop) as canonical text, one column per field (`CanonicalRecords`)."""
@@ -314,18 +346,83 @@ class ColumnRecords(Sequence[Record]):
         )
 
 
-def _json_string(values: Any) -> pa.Array:
-    """Each text as orjson writes it: quoted, `"` and `\\` escaped, control characters escaped."""
+def json_string_body(values: Any) -> pa.Array:
+    """Each text as orjson writes it between its quotes: the canonical encoding's JSON strings.
+
+    Most texts need no escape: they are kept as they are (no copy). The few that hold a quote or a
+    backslash (found with one scan of the column's bytes, not a regex per value) get both escaped
+    by two vectorised replaces, which is exactly what orjson writes for them; a text with a control
+    character is rare and is written by orjson itself. Non-ASCII text (and DEL, U+2028) passes
+    unescaped, as orjson writes it; a lone surrogate cannot be in an Arrow string (nor in a record:
+    orjson refuses it). A null stays null.
+    """
     values = combined(values)
-    needs = pc.match_substring_regex(values, _NEEDS_JSON_ESCAPE)
-    plain = pc.binary_join_element_wise('"', values, '"', "")
-    if not pc.any(needs).as_py():
-        return plain
-    escaped = pa.array(
-        [orjson.dumps(v).decode() if v is not None else None for v in pc.filter(values, needs).to_pylist()],
-        pa.string(),
-    )
-    return pc.replace_with_mask(plain, needs, escaped)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        values = values.cast(pa.string())
+    quote_or_backslash, control = _escape_rows(values)
+    if quote_or_backslash is None:
+        return values
+    needs = quote_or_backslash | control
+    subset = pc.filter(values, _bool_array(needs))
+    escaped = pc.replace_substring(pc.replace_substring(subset, "\\", "\\\\"), '"', '\\"')
+    if control.any():
+        rows = _bool_array(control[needs])
+        exact = [orjson.dumps(v).decode()[1:-1] for v in pc.filter(subset, rows).to_pylist()]
+        escaped = pc.replace_with_mask(escaped, rows, _string_array(exact).cast(escaped.type))
+    return pc.replace_with_mask(values, _bool_array(needs), escaped)
+
+
+def _bool_array(mask: Any) -> pa.Array:
+    """A numpy bool array as Arrow's, from its bits (`pa.array` would import pandas)."""
+    import numpy as np
+
+    bits = np.packbits(mask, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(bits)])
+
+
+def _string_array(texts: list[str]) -> pa.Array:
+    """Python strings as an Arrow string array, from buffers (`pa.array` would import pandas)."""
+    import numpy as np
+
+    encoded = [text.encode() for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.large_string(), len(encoded), buffers)
+
+
+def _escape_rows(values: pa.Array) -> tuple[Any, Any]:
+    """Which rows hold a quote or backslash, and which a control character (numpy bool arrays),
+    from one pass over the string data; (None, None) when no row needs an escape."""
+    import numpy as np
+
+    if len(values) == 0 or values.null_count == len(values):
+        return None, None
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(values.buffers()[1], dtype=width)[values.offset : values.offset + len(values) + 1]
+    data = values.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return None, None
+    text = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    found, controls = [], []
+    for begin in range(0, len(text), _SCAN_BYTES):  # in blocks: a few MB of temporaries at most
+        block = text[begin : begin + _SCAN_BYTES]
+        control_bytes = block < 0x20
+        at = np.flatnonzero(control_bytes | (block == 0x22) | (block == 0x5C))
+        found.append(at + begin)
+        controls.append(control_bytes[at])
+    positions = np.concatenate(found)
+    if len(positions) == 0:
+        return None, None
+    is_control = np.concatenate(controls)
+    # A byte belongs to the last row whose start is at or before it; nulls and empty texts own
+    # no bytes, so they are never marked.
+    rows = np.searchsorted(offsets, positions + offsets[0], side="right") - 1
+    marked = np.zeros(len(values), dtype=bool)
+    marked[rows] = True
+    control = np.zeros(len(values), dtype=bool)
+    control[rows[is_control]] = True
+    return marked & ~control, control
 
 
 def dates_from_days(days: Sequence[int | None]) -> list[dt.date | None]:
