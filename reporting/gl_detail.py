@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Iterable
 from decimal import Decimal
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
 
 from normalizer.record import Record
 from reporting.money import ZERO, exact
 from reporting.provenance import Intake, Provenance, Source
+from reporting.rowstore import (
+    AmountColumn,
+    CodedColumn,
+    Index,
+    IntColumn,
+    StringBuilder,
+    TextColumn,
+    amount_texts,
+    arrow_ints,
+)
 from reporting.selection import AccountsArg, DateArg, DateRange, account_filter, account_key
-from reporting.table import Column, Row, Section, Table
+from reporting.table import Column, ColumnarRows, Section, Table
 
 NAME = "gl-detail"
 
@@ -30,6 +47,9 @@ COLUMNS = (
 OPENING = "Opening balance"
 
 _Key = tuple[str, str]
+#: Records staged as Python values before their fields go into arrays.
+_BATCH = 1 << 14
+_FIELDS = attrgetter("posted_on", "row_number", "journal", "reference", "description", "debit", "credit")
 
 
 def gl_detail(
@@ -45,27 +65,39 @@ def gl_detail(
     The opening balance is the net (debit − credit) of the account's records dated before
     `date_from` (zero without one); `balance` runs from it. Records after `date_to`, and undated
     records when a range is given, are left out. Within a date, records keep ledger row order.
-    Holds only the records inside the range (they are the output).
+    Holds only the records inside the range (they are the output), and those as columns
+    (`reporting.rowstore`), not as records or row tuples: the rows are `ColumnarRows`, sorted
+    by an index over the columns as the records came.
     """
     dates = DateRange.of(date_from, date_to)
     keep = account_filter(accounts)
     intake = Intake(records, source)
-    opening: dict[_Key, Decimal] = {}
-    names: dict[_Key, str] = {}
-    lines: dict[_Key, list[Record]] = {}
+    start = dates.start
+    codes: dict[_Key, int] = {}
+    names: list[str] = []
+    opening: dict[int, Decimal] = {}
+    lines = _Lines()
+    batch, batch_codes = lines.batch, lines.codes
     count = 0
     with exact():
         for count, record in enumerate(intake.records, 1):  # noqa: B007
             if keep is not None and not keep(record.account):
                 continue
             key = (record.account, record.currency)
-            if not names.get(key):
-                names[key] = record.account_name
-            if dates.start is not None and record.posted_on is not None and record.posted_on < dates.start:
-                opening[key] = opening.get(key, ZERO) + record.debit - record.credit
+            code = codes.get(key)
+            if code is None:
+                code = codes[key] = len(names)
+                names.append(record.account_name)
+            elif not names[code]:
+                names[code] = record.account_name
+            if start is not None and record.posted_on is not None and record.posted_on < start:
+                opening[code] = opening.get(code, ZERO) + record.debit - record.credit
             elif record.posted_on in dates:
-                lines.setdefault(key, []).append(record)
-        rows = _rows(opening, names, lines, dates.start)
+                batch.append(_FIELDS(record))
+                batch_codes.append(code)
+                if len(batch) == _BATCH:
+                    lines.flush()
+        rows = _rows(list(codes), names, opening, lines, start)
     provenance = Provenance(
         report=NAME,
         parameters=(*dates.parameters(), *([("accounts", str(keep))] if keep else [])),
@@ -74,40 +106,138 @@ def gl_detail(
     return Table(sections=(Section(title="detail", columns=COLUMNS, rows=rows),), provenance=provenance)
 
 
+class _Lines:
+    """The records inside the range, as they came: their fields in arrays, a batch at a time.
+
+    Every array grows in place (`array`, `StringBuilder`); NumPy and Arrow read them without a
+    copy. Codes (the record's account and currency) are appended per record, the other fields
+    from `batch` when it is full.
+    """
+
+    def __init__(self) -> None:
+        self.batch: list[tuple[Any, ...]] = []
+        self.codes = array("i")
+        self.ordinals = array("i")  # 0: undated
+        self.numbers = array("q")
+        #: journal, reference, description, debit, credit
+        self.texts = tuple(StringBuilder() for _ in range(5))
+        self._ordinal_of = _Ordinals()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        posted, numbers, *texts = zip(*self.batch, strict=True)
+        self.ordinals.extend(map(self._ordinal_of.__getitem__, posted))
+        self.numbers.extend(numbers)
+        for builder, values in zip(self.texts[:3], texts[:3], strict=True):
+            builder.extend(values)
+        for builder, values in zip(self.texts[3:], texts[3:], strict=True):
+            builder.extend(amount_texts(values))
+        self.batch.clear()
+
+
+class _Ordinals(dict[dt.date | None, int]):
+    def __missing__(self, day: dt.date | None) -> int:
+        value = self[day] = 0 if day is None else day.toordinal()
+        return value
+
+
 def _rows(
-    opening: dict[_Key, Decimal],
-    names: dict[_Key, str],
-    lines: dict[_Key, list[Record]],
+    keys: list[_Key],
+    names: list[str],
+    opening: dict[int, Decimal],
+    lines: _Lines,
     start: dt.date | None,
-) -> tuple[Row, ...]:
-    rows: list[Row] = []
-    keys = sorted(opening.keys() | lines.keys(), key=lambda key: (account_key(key[0]), key[1]))
-    for key in keys:
-        account, currency = key
-        balance = opening.get(key, ZERO)
-        if key not in lines and balance == 0:
-            continue
-        rows.append((account, names[key], currency, start, None, "", "", OPENING, None, None, balance))
-        for record in sorted(lines.get(key, ()), key=_date_order):
-            balance = balance + record.debit - record.credit
-            rows.append(
-                (
-                    account,
-                    names[key],
-                    currency,
-                    record.posted_on,
-                    record.row_number,
-                    record.journal,
-                    record.reference,
-                    record.description,
-                    record.debit,
-                    record.credit,
-                    balance,
-                )
-            )
-    return tuple(rows)
+) -> ColumnarRows:
+    lines.flush()
+    count = len(lines.codes)
+    # Keys in account order, then each key's lines by date (undated first), then row number:
+    # one stable sort of the lines as they came, so equal keys keep ledger order.
+    ranked = sorted(
+        range(len(keys)), key=lambda code: (account_key(keys[code][0]), keys[code][1], keys[code][0])
+    )
+    rank = np.empty(len(keys), dtype=np.int32)
+    rank[ranked] = np.arange(len(keys), dtype=np.int32)
+    line_ranks = rank[np.frombuffer(lines.codes, dtype=np.int32)]
+    order = np.lexsort(
+        (
+            np.frombuffer(lines.numbers, dtype=np.int64),
+            np.frombuffer(lines.ordinals, dtype=np.int32),
+            line_ranks,
+        )
+    )
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(line_ranks, minlength=len(keys))))).tolist()
+    del line_ranks
+    # Each key shown: its opening line (stored after the records' lines), then its lines.
+    shown = [
+        (code, bounds[position], bounds[position + 1])
+        for position, code in enumerate(ranked)
+        if bounds[position] < bounds[position + 1] or opening.get(code, ZERO) != 0
+    ]
+    blank = len(shown)
+    index: Index = np.empty(count + blank, dtype=np.int32 if count + blank < 1 << 31 else np.int64)
+    place = 0
+    for opened, (_, low, high) in enumerate(shown):
+        index[place] = count + opened
+        index[place + 1 : place + 1 + high - low] = order[low:high]
+        place += 1 + high - low
+    del order
+    lines.codes.extend(code for code, _, _ in shown)
+    lines.ordinals.extend([_Ordinals()[start]] * blank)
+    lines.numbers.extend(bytes(8 * blank))  # placeholders: an opening line has no row number
+    codes = np.frombuffer(lines.codes, dtype=np.int32)
+    numbers = np.frombuffer(lines.numbers, dtype=np.int64)
+    missing = np.zeros(count + blank, dtype=np.bool_)
+    missing[count:] = True
+    journals, references, descriptions, debits, credits = (
+        _with_openings(builder, value, blank)
+        for builder, value in zip(lines.texts, ("", "", OPENING, None, None), strict=True)
+    )
+    balances = _balances(index, count, debits, credits, [opening.get(code, ZERO) for code, _, _ in shown])
+    days, day_codes = np.unique(np.frombuffer(lines.ordinals, dtype=np.int32), return_inverse=True)
+    day_codes = day_codes.reshape(-1).astype(np.int16 if len(days) < 1 << 15 else np.int32)
+    day_values = [None if day == 0 else dt.date.fromordinal(day) for day in days.tolist()]
+    return ColumnarRows(
+        (
+            CodedColumn("text", [account for account, _ in keys], codes, index),
+            CodedColumn("text", names, codes, index),
+            CodedColumn("text", [currency for _, currency in keys], codes, index),
+            CodedColumn("date", day_values, day_codes, index),
+            IntColumn(numbers, missing, index),
+            TextColumn(journals, index),
+            TextColumn(references, index),
+            TextColumn(descriptions, index),
+            AmountColumn(debits, index),
+            AmountColumn(credits, index),
+            AmountColumn(balances),
+        )
+    )
 
 
-def _date_order(record: Record) -> tuple[bool, dt.date, int]:
-    # Undated records (only present without a date range) come first, in row order.
-    return (record.posted_on is not None, record.posted_on or dt.date.min, record.row_number)
+def _with_openings(builder: StringBuilder, value: str | None, count: int) -> pa.Array:
+    """The lines' column, then `value` for each of `count` opening lines."""
+    builder.extend([value] * count)
+    return builder.finish()
+
+
+def _balances(
+    index: npt.NDArray[np.integer], count: int, debits: pa.Array, credits: pa.Array, openings: list[Decimal]
+) -> pa.Array:
+    """The running balance of each output line, in output order (an opening line resets it)."""
+    starts = iter(openings)
+    balance = ZERO
+    out = StringBuilder()
+    for block in range(0, len(index), _BATCH):
+        positions = index[block : block + _BATCH]
+        arrow_positions = arrow_ints(positions)
+        block_balances: list[Decimal] = []
+        for position, debit, credit in zip(
+            positions.tolist(),
+            debits.take(arrow_positions).to_pylist(),
+            credits.take(arrow_positions).to_pylist(),
+            strict=True,
+        ):
+            balance = next(starts) if position >= count else balance + Decimal(debit) - Decimal(credit)
+            block_balances.append(balance)
+        out.extend(amount_texts(block_balances))
+    return out.finish()
