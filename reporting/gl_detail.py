@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
 from normalizer.record import Record
 from reporting.money import ZERO, exact
@@ -22,9 +21,9 @@ from reporting.rowstore import (
     Index,
     IntColumn,
     StringBuilder,
+    Strings,
     TextColumn,
     amount_texts,
-    arrow_ints,
 )
 from reporting.selection import AccountsArg, DateArg, DateRange, account_filter, account_key
 from reporting.table import Column, ColumnarRows, Section, Table
@@ -117,17 +116,17 @@ class _Lines:
     def __init__(self) -> None:
         self.batch: list[tuple[Any, ...]] = []
         self.codes = array("i")
-        self.ordinals = array("i")  # 0: undated
+        self.days = array("i")  # each line's code in `day_of`
         self.numbers = array("q")
         #: journal, reference, description, debit, credit
         self.texts = tuple(StringBuilder() for _ in range(5))
-        self._ordinal_of = _Ordinals()
+        self.day_of = _Days()
 
     def flush(self) -> None:
         if not self.batch:
             return
         posted, numbers, *texts = zip(*self.batch, strict=True)
-        self.ordinals.extend(map(self._ordinal_of.__getitem__, posted))
+        self.days.extend(map(self.day_of.__getitem__, posted))
         self.numbers.extend(numbers)
         for builder, values in zip(self.texts[:3], texts[:3], strict=True):
             builder.extend(values)
@@ -136,10 +135,19 @@ class _Lines:
         self.batch.clear()
 
 
-class _Ordinals(dict[dt.date | None, int]):
+class _Days(dict[dt.date | None, int]):
+    """A code for each posting date (None: undated), in the order they come."""
+
     def __missing__(self, day: dt.date | None) -> int:
-        value = self[day] = 0 if day is None else day.toordinal()
-        return value
+        code = self[day] = len(self)
+        return code
+
+    def ordinals(self) -> npt.NDArray[np.int32]:
+        """Each code's date as a day number, 0 for undated (before every date), for sorting."""
+        ordinals = np.zeros(len(self), dtype=np.int32)
+        for day, code in self.items():
+            ordinals[code] = 0 if day is None else day.toordinal()
+        return ordinals
 
 
 def _rows(
@@ -162,7 +170,7 @@ def _rows(
     order = np.lexsort(
         (
             np.frombuffer(lines.numbers, dtype=np.int64),
-            np.frombuffer(lines.ordinals, dtype=np.int32),
+            lines.day_of.ordinals()[np.frombuffer(lines.days, dtype=np.int32)],
             line_ranks,
         )
     )
@@ -183,7 +191,7 @@ def _rows(
         place += 1 + high - low
     del order
     lines.codes.extend(code for code, _, _ in shown)
-    lines.ordinals.extend([_Ordinals()[start]] * blank)
+    lines.days.extend([lines.day_of[start]] * blank)
     lines.numbers.extend(bytes(8 * blank))  # placeholders: an opening line has no row number
     codes = np.frombuffer(lines.codes, dtype=np.int32)
     numbers = np.frombuffer(lines.numbers, dtype=np.int64)
@@ -194,15 +202,13 @@ def _rows(
         for builder, value in zip(lines.texts, ("", "", OPENING, None, None), strict=True)
     )
     balances = _balances(index, count, debits, credits, [opening.get(code, ZERO) for code, _, _ in shown])
-    days, day_codes = np.unique(np.frombuffer(lines.ordinals, dtype=np.int32), return_inverse=True)
-    day_codes = day_codes.reshape(-1).astype(np.int16 if len(days) < 1 << 15 else np.int32)
-    day_values = [None if day == 0 else dt.date.fromordinal(day) for day in days.tolist()]
+    days = sorted(lines.day_of, key=lines.day_of.__getitem__)
     return ColumnarRows(
         (
             CodedColumn("text", [account for account, _ in keys], codes, index),
             CodedColumn("text", names, codes, index),
             CodedColumn("text", [currency for _, currency in keys], codes, index),
-            CodedColumn("date", day_values, day_codes, index),
+            CodedColumn("date", days, np.frombuffer(lines.days, dtype=np.int32), index),
             IntColumn(numbers, missing, index),
             TextColumn(journals, index),
             TextColumn(references, index),
@@ -214,30 +220,32 @@ def _rows(
     )
 
 
-def _with_openings(builder: StringBuilder, value: str | None, count: int) -> pa.Array:
+def _with_openings(builder: StringBuilder, value: str | None, count: int) -> Strings:
     """The lines' column, then `value` for each of `count` opening lines."""
     builder.extend([value] * count)
     return builder.finish()
 
 
 def _balances(
-    index: npt.NDArray[np.integer], count: int, debits: pa.Array, credits: pa.Array, openings: list[Decimal]
-) -> pa.Array:
+    index: npt.NDArray[np.integer], count: int, debits: Strings, credits: Strings, openings: list[Decimal]
+) -> Strings:
     """The running balance of each output line, in output order (an opening line resets it)."""
     starts = iter(openings)
     balance = ZERO
     out = StringBuilder()
     for block in range(0, len(index), _BATCH):
         positions = index[block : block + _BATCH]
-        arrow_positions = arrow_ints(positions)
         block_balances: list[Decimal] = []
         for position, debit, credit in zip(
             positions.tolist(),
-            debits.take(arrow_positions).to_pylist(),
-            credits.take(arrow_positions).to_pylist(),
+            debits.texts(positions),
+            credits.texts(positions),
             strict=True,
         ):
-            balance = next(starts) if position >= count else balance + Decimal(debit) - Decimal(credit)
+            # An opening line (stored after the lines) has no amounts: it resets the balance.
+            balance = (
+                next(starts) if position >= count else balance + Decimal(debit or "") - Decimal(credit or "")
+            )
             block_balances.append(balance)
         out.extend(amount_texts(block_balances))
     return out.finish()

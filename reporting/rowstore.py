@@ -5,7 +5,7 @@ they are the bytes of their texts plus a few integers a row. Each column here gi
 back as Python values a slice at a time (`values(start, stop)`), the same values a tuple row
 would have held:
 
-- `TextColumn`: texts (`str`, nulls `None`) in one Arrow string array;
+- `TextColumn`: texts (`str`, nulls `None`) as their UTF-8 bytes end to end, with offsets;
 - `AmountColumn`: amounts kept as their exact decimal text (`str(Decimal)`: sign, digits and
   exponent), so `Decimal(text)` gives back the very Decimal, never a rounded or rescaled one;
 - `IntColumn`: ints in a NumPy int64 array, with a mask of the cells that are `None`;
@@ -14,8 +14,8 @@ would have held:
 
 Any of them can read through a row index (a NumPy array of positions into its arrays): a
 sorted view of rows stored in arrival order, gathered a slice at a time, with no second copy.
-Arrow arrays are built from their buffers (`StringBuilder`), never from Python lists, which
-would import pandas (some 50 MiB) to check for its types.
+Only NumPy is used (pyarrow would cost ~27 MiB more to import, and converting Python lists
+to Arrow imports pandas, ~50 MiB more).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
 from reporting.table import Cell, ColumnKind
 
@@ -35,40 +35,96 @@ Index = npt.NDArray[np.integer]
 _STRING_LIMIT = (1 << 31) - 1
 
 
-class TextColumn:
-    """Texts in one Arrow string array (nulls are `None`), read through an optional index."""
+class Strings:
+    """Texts stored end to end as UTF-8 (`data`) with `offsets` (text i is `data[o[i]:o[i+1]]`).
 
-    __slots__ = ("_array", "_index")
+    `missing` marks the texts that are `None` (None: no such text); `separable` says that no
+    text holds a NUL, so a block of them can be decoded at once and split on NUL.
+    """
+
+    __slots__ = ("_bytes", "data", "missing", "offsets", "separable")
+
+    def __init__(
+        self, data: bytearray, offsets: npt.NDArray[np.integer], missing: npt.NDArray[np.bool_] | None
+    ) -> None:
+        self.separable = b"\x00" not in data
+        data.append(0)  # a NUL past the last text: the separator a gathered block is split on
+        self._bytes = data
+        self.data = np.frombuffer(data, dtype=np.uint8)
+        self.offsets = offsets
+        self.missing = missing
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._bytes) + self.offsets.nbytes + (0 if self.missing is None else self.missing.nbytes)
+
+    def texts(self, rows: slice | npt.NDArray[np.integer]) -> list[str | None]:
+        """The texts at `rows` (a slice, or an array of positions), in that order."""
+        if isinstance(rows, slice):
+            starts, ends = self.offsets[rows.start : rows.stop], self.offsets[rows.start + 1 : rows.stop + 1]
+        else:
+            starts, ends = self.offsets[rows], self.offsets[rows + 1]
+        lengths = ends - starts
+        count = len(lengths)
+        if not count:
+            return []
+        if self.separable:
+            # Each text's bytes then the NUL at the end of `data`, gathered in one step.
+            sizes = lengths + 1
+            firsts = np.cumsum(sizes) - sizes
+            positions = np.repeat(starts - firsts, sizes) + np.arange(int(sizes.sum()))
+            positions[firsts + lengths] = len(self.data) - 1
+            block = self.data[positions[:-1]].tobytes().decode("utf-8")
+            texts = cast(list[str | None], block.split("\x00"))
+        else:
+            raw = self._bytes
+            texts = [  # a text holds a NUL: one by one
+                raw[start:end].decode("utf-8")
+                for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+            ]
+        if self.missing is not None:
+            missing = self.missing[rows]
+            if missing.any():
+                return [None if gone else text for text, gone in zip(texts, missing.tolist(), strict=True)]
+        return texts
+
+
+class TextColumn:
+    """Texts (nulls are `None`) read through an optional index."""
+
+    __slots__ = ("_index", "_strings")
 
     kind: ColumnKind = "text"
 
-    def __init__(self, array: pa.Array, index: Index | None = None) -> None:
-        self._array = array
+    def __init__(self, strings: Strings, index: Index | None = None) -> None:
+        self._strings = strings
         self._index = index
 
     def __len__(self) -> int:
-        return len(self._array) if self._index is None else len(self._index)
+        return len(self._strings) if self._index is None else len(self._index)
 
     def values(self, start: int, stop: int) -> list[Cell]:
-        return self._part(start, stop).to_pylist()  # type: ignore[no-any-return]
+        return self._texts(start, stop)  # type: ignore[return-value]
 
-    def _part(self, start: int, stop: int) -> pa.Array:
-        if self._index is None:
-            return self._array.slice(start, max(stop - start, 0))
-        return self._array.take(arrow_ints(self._index[start:stop]))
+    def _texts(self, start: int, stop: int) -> list[str | None]:
+        stop = max(start, stop)
+        rows = slice(start, stop) if self._index is None else self._index[start:stop]
+        return self._strings.texts(rows)
 
 
 class AmountColumn(TextColumn):
-    """Amounts as their exact decimal text in a string array; `Decimal`s again on reading."""
+    """Amounts as their exact decimal text; `Decimal`s again on reading."""
 
     __slots__ = ()
 
     kind: ColumnKind = "amount"
 
     def values(self, start: int, stop: int) -> list[Cell]:
-        part = self._part(start, stop)
-        texts: list[str | None] = part.to_pylist()
-        if part.null_count == 0:
+        texts = self._texts(start, stop)
+        if self._strings.missing is None:
             return list(map(Decimal, texts))  # type: ignore[arg-type]
         return [Decimal(text) if text is not None else None for text in texts]
 
@@ -132,8 +188,8 @@ class StringBuilder:
     """A string column built a batch of texts at a time, into one growing buffer.
 
     The texts' UTF-8 bytes go into one `bytearray` and their end offsets into one `array`, both
-    grown in place (a large buffer is remapped, not copied), and `finish` hands them to Arrow
-    as they are: no chunks to concatenate, so no second copy and no freed copies for the
+    grown in place (a large buffer is remapped, not copied), and `finish` hands them over as
+    they are: no chunks to concatenate, so no second copy and no freed copies for the
     allocator to keep.
     """
 
@@ -173,29 +229,17 @@ class StringBuilder:
             self._ends = array("q", self._ends)
         self._ends.frombytes(ends.astype(np.int32 if self._ends.typecode == "i" else np.int64).tobytes())
 
-    def finish(self) -> pa.Array:
-        """The column as an Arrow string array over the builder's buffers; the builder is reset."""
-        count = len(self)
-        wide = self._ends.typecode == "q"
-        validity = None
-        if self._missing is not None:
-            present = np.frombuffer(self._missing, dtype=np.bool_) == 0
-            validity = pa.py_buffer(np.packbits(present, bitorder="little"))
-        kind = pa.large_string() if wide else pa.string()
-        buffers = [validity, pa.py_buffer(self._ends), pa.py_buffer(self._data)]
+    def finish(self) -> Strings:
+        """The texts as `Strings` over the builder's buffers; the builder starts again empty."""
+        offsets: npt.NDArray[np.integer] = np.frombuffer(
+            self._ends, dtype=np.int32 if self._ends.typecode == "i" else np.int64
+        )
+        missing = None if self._missing is None else np.frombuffer(self._missing, dtype=np.bool_)
+        strings = Strings(self._data, offsets, missing)
         self.__init__()  # type: ignore[misc]
-        return pa.Array.from_buffers(kind, count, buffers)
+        return strings
 
 
 def amount_texts(amounts: Sequence[Decimal | None]) -> list[str | None]:
     """Amounts as their exact decimal text, for a string column (see `AmountColumn`)."""
     return [str(amount) if amount is not None else None for amount in amounts]
-
-
-def arrow_ints(values: npt.NDArray[np.integer]) -> pa.Array:
-    """An int32 or int64 Arrow array over a NumPy array's buffer (no pandas)."""
-    wide = values.dtype.itemsize > 4
-    values = np.ascontiguousarray(values, dtype=np.int64 if wide else np.int32)
-    return pa.Array.from_buffers(
-        pa.int64() if wide else pa.int32(), len(values), [None, pa.py_buffer(values)]
-    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Protocol, cast
@@ -70,11 +71,30 @@ def _write_block(
 
 
 def _texts(column: Sequence[Cell]) -> list[str]:
-    return [neutralize(cast(str, value)) if value is not None else "" for value in column]
+    texts = [cast(str, value) if value is not None else "" for value in column]
+    if _FORMULA_START.search("\x00".join(texts)) is None:  # nothing to neutralise (the usual case)
+        return texts
+    return list(map(neutralize, texts))
 
 
 def _amounts(column: Sequence[Cell]) -> list[str]:
+    """Each amount's canonical text: its own `str` when that is canonical already (the usual
+    case, checked for the whole block at once), else `amount_text`'s."""
+    texts = [str(value) if value is not None else "" for value in column]
+    joined = "\n".join(texts) + "\n"
+    if _CANONICAL.fullmatch(joined) is not None and _NEGATIVE_ZERO.search(joined) is None:
+        return texts
     return [amount_text(cast(Decimal, value)) if value is not None else "" for value in column]
+
+
+#: Where a text starts (the block's texts joined with NUL) with what `neutralize` prefixes.
+#: A NUL inside a text can only add matches, which fall back to `neutralize` on each text.
+_FORMULA_START = re.compile(r"(?:^|\x00)[=+\-@\t\r]")
+#: Lines that are empty (no amount) or a `str(Decimal)` already in canonical form: plain
+#: notation, two decimals, or more with a last one not zero (see `canonical_amount`)...
+_CANONICAL = re.compile(r"(?:(?:-?\d+\.\d\d(?:\d*[1-9])?)?\n)*")
+#: ... and not a negative zero, whose canonical text is `0.00`.
+_NEGATIVE_ZERO = re.compile(r"(?:^|\n)-0\.0+\n")
 
 
 def _dates(column: Sequence[Cell]) -> list[str]:
