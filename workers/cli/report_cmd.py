@@ -121,6 +121,9 @@ def _write_file(table: Table, fmt: str, path: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             render_to(table, fmt, out)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # as a file the report had created itself (mkstemp: 0600)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reporting.renderers import csv_format
@@ -18,11 +18,13 @@ _AMOUNTS = st.one_of(
 _TEXTS = st.one_of(st.none(), st.text(), st.sampled_from(["=x", "+1", "-1", "@a", "\tx", "\rx", "a\x00=b"]))
 
 
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_AMOUNTS, max_size=20))
 def test_a_block_of_amounts_is_written_as_cell_text_writes_each(amounts: list[Decimal | None]) -> None:
     assert csv_format._amounts(amounts) == [cell_text(amount) for amount in amounts]
 
 
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_TEXTS, max_size=20))
 def test_a_block_of_texts_is_neutralised_as_cell_text_does_each(texts: list[str | None]) -> None:
     assert csv_format._texts(texts) == [cell_text(text) for text in texts]
