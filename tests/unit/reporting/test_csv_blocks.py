@@ -12,7 +12,11 @@ from reporting.renderers.cells import cell_text
 
 _AMOUNTS = st.one_of(
     st.none(),
-    st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False, allow_infinity=False),
+    st.builds(
+        lambda digits, places: Decimal(digits).scaleb(-places),
+        st.integers(-(10**15), 10**15),
+        st.integers(0, 9),
+    ),
     st.sampled_from([Decimal(text) for text in ("-0.00", "-0E+2", "0E-10", "1E+3", "1E-7", "1.2300", "5")]),
 )
 _TEXTS = st.one_of(st.none(), st.text(), st.sampled_from(["=x", "+1", "-1", "@a", "\tx", "\rx", "a\x00=b"]))
