@@ -5,9 +5,11 @@
 
 Each measurement is a fresh interpreter that builds N seeded records (balanced two-line
 journals over 200 accounts in 2025, each with its own description, reference and journal
-name), runs `reporting.gl_detail` on them (N + 200 rows), then renders the table once. It
-prints the render's seconds (the table is built outside the timing), the peak RSS
-(`ru_maxrss`) once the table is built and at the end, and the output's size. Sides alternate,
+name), runs `reporting.gl_detail` on them (N + 200 rows), then renders the table once, into
+a temporary file (`render_to`, as `ledgerstore report --out` does). It prints the render's
+seconds (the table is built outside the timing), the peak RSS (`ru_maxrss`) once the table is
+built and at the end, the output's size, and the seconds building the table took (with the
+generation of the records, which it consumes as they are made). Sides alternate,
 `--repeat` times; medians are printed with the ratio to CSV of the same size. Baselines (the
 openpyxl write-only renderer used before, and xlsxwriter in constant_memory mode:
 `pip install -e '.[bench]'`) run at `--baseline-records`, with the streaming renderer and CSV
@@ -98,26 +100,47 @@ def peak_rss_mib() -> float:
 
 
 def measure(side: str, count: int) -> dict[str, float]:
-    """In this (fresh) process: build the gl-detail table, render it once as `side`."""
+    """In this (fresh) process: build the gl-detail table, render it once as `side`.
+
+    The streaming renderer writes into a temporary file (`reporting.renderers.render_to`, as
+    `ledgerstore report --out` does); the baselines return bytes, as they did.
+    """
+    import tempfile
+
     import reporting
 
     source = reporting.Source(ledger_file_id=1, account="BENCH", fiscal_year=2025, records_sha256="0" * 64)
+    start = time.perf_counter()
     table = reporting.gl_detail(iter_records(count), source=source)
-    if side == "openpyxl":
-        from bench._xlsx_baselines import openpyxl_render as render
-    elif side == "xlsxwriter":
-        from bench._xlsx_baselines import xlsxwriter_render as render
+    build = time.perf_counter() - start
+    if side in ("openpyxl", "xlsxwriter"):
+        from bench import _xlsx_baselines
+
+        baseline = getattr(_xlsx_baselines, f"{side}_render")
+
+        def render(table: reporting.Table) -> int:
+            return len(baseline(table))
+
     else:
         import reporting.renderers.xlsx_format  # imports outside the timing, as for the baselines
+        from reporting.renderers import render_to
 
-        def render(table: reporting.Table) -> bytes:
-            return reporting.render(table, side)
+        def render(table: reporting.Table) -> int:
+            with tempfile.TemporaryFile() as out:
+                render_to(table, side, out)
+                return out.tell()
 
     table_rss = peak_rss_mib()
     start = time.perf_counter()
-    data = render(table)
+    size = render(table)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "table_rss": table_rss, "rss": peak_rss_mib(), "mb": len(data) / 1e6}
+    return {
+        "seconds": seconds,
+        "build": build,
+        "table_rss": table_rss,
+        "rss": peak_rss_mib(),
+        "mb": size / 1e6,
+    }
 
 
 def in_fresh_process(side: str, count: int) -> dict[str, float]:
@@ -138,10 +161,11 @@ def compare(sides: list[str], count: int, repeat: int) -> None:
         rss = max(run["rss"] for run in results)
         ratio = f" = {seconds / csv:.2f}x csv" if csv else ""
         times = ", ".join(f"{run['seconds']:.2f}" for run in results)
+        build = statistics.median(run["build"] for run in results)
         print(
             f"{count:>9,} rows  {side:<10} render {seconds:7.2f} s{ratio:<14} [{times}]  "
             f"peak RSS {rss:.0f} MiB (table built: {table_rss:.0f}, render +{rss - table_rss:.0f})  "
-            f"{results[0]['mb']:.1f} MB",
+            f"{results[0]['mb']:.1f} MB  (table built in {build:.1f} s, records generated on the way)",
             flush=True,
         )
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from operator import attrgetter
 
 from normalizer.record import Record
 from reporting.money import ZERO, exact
 from reporting.provenance import Intake, Provenance, Source
-from reporting.selection import AccountsArg, DateArg, DateRange, account_filter, account_key
-from reporting.table import Column, Row, Section, Table
+from reporting.selection import AccountsArg, DateArg, DateRange, account_filter
+from reporting.table import Column, Section, Table
 
 NAME = "gl-detail"
 
@@ -30,6 +30,7 @@ COLUMNS = (
 OPENING = "Opening balance"
 
 _Key = tuple[str, str]
+_FIELDS = attrgetter("posted_on", "row_number", "journal", "reference", "description", "debit", "credit")
 
 
 def gl_detail(
@@ -45,69 +46,44 @@ def gl_detail(
     The opening balance is the net (debit − credit) of the account's records dated before
     `date_from` (zero without one); `balance` runs from it. Records after `date_to`, and undated
     records when a range is given, are left out. Within a date, records keep ledger row order.
-    Holds only the records inside the range (they are the output).
+    Holds only the records inside the range (they are the output), and those as columns
+    (`reporting.rowstore`), not as records or row tuples: the rows are `ColumnarRows`, sorted
+    by an index over the columns as the records came.
     """
+    from reporting import gl_detail_rows  # NumPy, imported when a gl-detail runs
+
     dates = DateRange.of(date_from, date_to)
     keep = account_filter(accounts)
     intake = Intake(records, source)
-    opening: dict[_Key, Decimal] = {}
-    names: dict[_Key, str] = {}
-    lines: dict[_Key, list[Record]] = {}
+    start = dates.start
+    codes: dict[_Key, int] = {}
+    names: list[str] = []
+    opening: dict[int, Decimal] = {}
+    lines = gl_detail_rows.Lines()
+    batch, batch_codes = lines.batch, lines.codes
     count = 0
     with exact():
         for count, record in enumerate(intake.records, 1):  # noqa: B007
             if keep is not None and not keep(record.account):
                 continue
             key = (record.account, record.currency)
-            if not names.get(key):
-                names[key] = record.account_name
-            if dates.start is not None and record.posted_on is not None and record.posted_on < dates.start:
-                opening[key] = opening.get(key, ZERO) + record.debit - record.credit
+            code = codes.get(key)
+            if code is None:
+                code = codes[key] = len(names)
+                names.append(record.account_name)
+            elif not names[code]:
+                names[code] = record.account_name
+            if start is not None and record.posted_on is not None and record.posted_on < start:
+                opening[code] = opening.get(code, ZERO) + record.debit - record.credit
             elif record.posted_on in dates:
-                lines.setdefault(key, []).append(record)
-        rows = _rows(opening, names, lines, dates.start)
+                batch.append(_FIELDS(record))
+                batch_codes.append(code)
+                if len(batch) == gl_detail_rows.BATCH:
+                    lines.flush()
+        rows = gl_detail_rows.rows(list(codes), names, opening, lines, start)
     provenance = Provenance(
         report=NAME,
         parameters=(*dates.parameters(), *([("accounts", str(keep))] if keep else [])),
         sources=(("ledger", intake.finish(count)),),
     )
     return Table(sections=(Section(title="detail", columns=COLUMNS, rows=rows),), provenance=provenance)
-
-
-def _rows(
-    opening: dict[_Key, Decimal],
-    names: dict[_Key, str],
-    lines: dict[_Key, list[Record]],
-    start: dt.date | None,
-) -> tuple[Row, ...]:
-    rows: list[Row] = []
-    keys = sorted(opening.keys() | lines.keys(), key=lambda key: (account_key(key[0]), key[1]))
-    for key in keys:
-        account, currency = key
-        balance = opening.get(key, ZERO)
-        if key not in lines and balance == 0:
-            continue
-        rows.append((account, names[key], currency, start, None, "", "", OPENING, None, None, balance))
-        for record in sorted(lines.get(key, ()), key=_date_order):
-            balance = balance + record.debit - record.credit
-            rows.append(
-                (
-                    account,
-                    names[key],
-                    currency,
-                    record.posted_on,
-                    record.row_number,
-                    record.journal,
-                    record.reference,
-                    record.description,
-                    record.debit,
-                    record.credit,
-                    balance,
-                )
-            )
-    return tuple(rows)
-
-
-def _date_order(record: Record) -> tuple[bool, dt.date, int]:
-    # Undated records (only present without a date range) come first, in row order.
-    return (record.posted_on is not None, record.posted_on or dt.date.min, record.row_number)

@@ -3,14 +3,20 @@
 A `Table` is one or more `Section`s (the first is the report's main body) plus its
 `Provenance`. Each section declares its columns and their kinds; cells hold plain Python values
 of the matching type, so renderers never guess: an amount is a `Decimal`, a date a `date`.
+
+A section's rows are a tuple of row tuples, or, for a large section, `ColumnarRows`: the same
+rows kept column by column in compact arrays (`reporting.rowstore`) and made into Python values
+a slice at a time. Renderers read either through `column_slices`, a block of rows at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol, overload
 
 from reporting.provenance import Provenance
 
@@ -39,16 +45,24 @@ class Section:
     """Rows under one header. `totals` rows follow the body (bold in XLSX, `totals` in JSON).
 
     Every cell is `None` or of its column's kind (checked on construction): text is `str`,
-    amount `Decimal`, date `datetime.date` (not a datetime), int `int` (not a bool).
+    amount `Decimal`, date `datetime.date` (not a datetime), int `int` (not a bool). Rows given
+    as `ColumnarRows` are typed by their columns (checked here against the section's kinds).
     """
 
     title: str
     columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]
     totals: tuple[Row, ...] = ()
 
     def __post_init__(self) -> None:
-        for row in (*self.rows, *self.totals):
+        if isinstance(self.rows, ColumnarRows):
+            kinds = tuple(column.kind for column in self.columns)
+            if self.rows.kinds != kinds:
+                raise TypeError(f"section {self.title!r}: columns of kinds {self.rows.kinds} for {kinds}")
+        else:
+            for row in self.rows:
+                _check_row(self.title, self.columns, row)
+        for row in self.totals:
             _check_row(self.title, self.columns, row)
 
     @property
@@ -76,7 +90,7 @@ class Table:
         return self.main.columns
 
     @property
-    def rows(self) -> tuple[Row, ...]:
+    def rows(self) -> Sequence[Row]:
         return self.main.rows
 
     def section(self, title: str) -> Section:
@@ -85,6 +99,99 @@ class Table:
             if section.title == title:
                 return section
         raise KeyError(title)
+
+
+class StoredColumn(Protocol):
+    """One column of `ColumnarRows`: its kind, its length, its cells `start:stop` as values."""
+
+    @property
+    def kind(self) -> ColumnKind: ...
+
+    def __len__(self) -> int: ...
+
+    def values(self, start: int, stop: int) -> list[Cell]: ...
+
+
+class ColumnarRows(Sequence[Row]):
+    """Rows held as columns (see `reporting.rowstore`): a read-only sequence of row tuples.
+
+    Slicing gives a view (nothing is copied); `column_slice` gives a block of rows column by
+    column, the form renderers want, without building a tuple per row. Equal to a tuple of
+    the same rows, so it stands in wherever a section's rows were a tuple.
+    """
+
+    __slots__ = ("_columns", "_start", "_stop")
+
+    def __init__(self, columns: Sequence[StoredColumn], start: int = 0, stop: int | None = None) -> None:
+        lengths = {len(column) for column in columns}
+        if len(lengths) > 1:
+            raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+        length = lengths.pop() if lengths else 0
+        self._columns = tuple(columns)
+        self._start = min(max(start, 0), length)
+        self._stop = length if stop is None else min(max(stop, self._start), length)
+
+    @property
+    def kinds(self) -> tuple[ColumnKind, ...]:
+        return tuple(column.kind for column in self._columns)
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    @overload
+    def __getitem__(self, item: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[Row]: ...
+
+    def __getitem__(self, item: int | slice) -> Row | Sequence[Row]:
+        if isinstance(item, slice):
+            start, stop, step = item.indices(len(self))
+            if step != 1:
+                return tuple(self)[item]
+            return ColumnarRows(self._columns, self._start + start, self._start + max(stop, start))
+        index = operator.index(item)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("row index out of range")
+        return tuple(cells[0] for cells in self.column_slice(index, index + 1))
+
+    def column_slice(self, start: int, stop: int) -> list[list[Cell]]:
+        """The cells of rows `start:stop` (of this view), one list per column."""
+        first = self._start + min(max(start, 0), len(self))
+        last = self._start + min(max(stop, 0), len(self))
+        last = max(first, last)
+        return [column.values(first, last) for column in self._columns]
+
+    def __iter__(self) -> Iterator[Row]:
+        for start in range(0, len(self), _ITER_BLOCK):
+            yield from zip(*self.column_slice(start, start + _ITER_BLOCK), strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ColumnarRows):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        if isinstance(other, tuple):
+            return len(self) == len(other) and tuple(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ColumnarRows({len(self)} rows of {', '.join(self.kinds)})"
+
+
+_ITER_BLOCK = 4096
+
+
+def column_slices(rows: Sequence[Row], start: int, stop: int, width: int) -> Sequence[Sequence[Cell]]:
+    """The cells of `rows[start:stop]` column by column (`width` columns, even when empty)."""
+    if isinstance(rows, ColumnarRows):
+        return rows.column_slice(start, stop)
+    chunk = rows[start:stop]
+    if not chunk:
+        return [()] * width
+    return list(zip(*chunk, strict=True))
 
 
 def _check_row(title: str, columns: tuple[Column, ...], row: Row) -> None:

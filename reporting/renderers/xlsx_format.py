@@ -22,16 +22,16 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
+from typing import BinaryIO, cast
 
 from reporting.provenance import ProvenanceValue
 from reporting.renderers.cells import amount_text
 from reporting.renderers.xlsx_package import open_entry, sheet_part, write_fixed_parts
 from reporting.renderers.xlsx_sheet import MAX_SHEET_ROWS, ZIP32_LIMIT, SheetKind, SheetTooLarge, write_sheet
-from reporting.table import Cell, ColumnKind, Row, Section, Table
+from reporting.table import Cell, ColumnKind, Row, Section, Table, column_slices
 
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
-_WIDTH_BLOCK = 1 << 16
+_WIDTH_BLOCK = 1 << 13
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -46,26 +46,40 @@ class _Sheet:
 
 def render_xlsx(table: Table, *, max_sheet_rows: int = MAX_SHEET_ROWS) -> bytes:
     """The table as an XLSX workbook. `max_sheet_rows` (header included) is Excel's limit."""
+    buffer = io.BytesIO()
+    write_xlsx(table, buffer, max_sheet_rows=max_sheet_rows)
+    return buffer.getvalue()
+
+
+def write_xlsx(table: Table, out: BinaryIO, *, max_sheet_rows: int = MAX_SHEET_ROWS) -> None:
+    """Write the workbook into `out`, an empty seekable binary file.
+
+    The same bytes as `render_xlsx`, streamed: a zip entry's sizes are patched in once it is
+    written (hence seekable), and only a chunk of rows is held at a time.
+    """
     if max_sheet_rows < 2:
         raise ValueError(f"a sheet holds the header and at least one row, not {max_sheet_rows}")
     sheets = _plan(table, max_sheet_rows)
     large: set[int] = set()
+    origin = out.tell()
     while True:
         try:
-            return _package(table.report, sheets, large)
+            _package(table.report, sheets, large, out)
+            return
         except SheetTooLarge as exc:  # rare: over 2 GiB of XML in one sheet; again, with zip64
             large.add(exc.args[0])
+            out.seek(origin)
+            out.truncate()
 
 
-def _package(title: str, sheets: Sequence[_Sheet], large: set[int]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def _package(title: str, sheets: Sequence[_Sheet], large: set[int], out: BinaryIO) -> None:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         write_fixed_parts(archive, [sheet.name for sheet in sheets], title)
         for index, sheet in enumerate(sheets, 1):
-            with open_entry(archive, sheet_part(index), large=index in large) as out:
+            with open_entry(archive, sheet_part(index), large=index in large) as entry:
                 try:
                     write_sheet(
-                        out,
+                        entry,
                         header=sheet.header,
                         kinds=sheet.kinds,
                         widths=sheet.widths,
@@ -75,7 +89,6 @@ def _package(title: str, sheets: Sequence[_Sheet], large: set[int]) -> bytes:
                     )
                 except SheetTooLarge:
                     raise SheetTooLarge(index) from None
-    return buffer.getvalue()
 
 
 def _plan(table: Table, max_sheet_rows: int) -> list[_Sheet]:
@@ -139,7 +152,7 @@ def _widths(section: Section) -> tuple[float, ...]:
     kinds = [column.kind for column in section.columns]
     for rows in (section.rows, section.totals):
         for start in range(0, len(rows), _WIDTH_BLOCK):
-            columns = zip(*rows[start : start + _WIDTH_BLOCK], strict=True)
+            columns = column_slices(rows, start, start + _WIDTH_BLOCK, len(kinds))
             for index, (kind, column) in enumerate(zip(kinds, columns, strict=True)):
                 try:
                     length = _longest(kind, column)

@@ -23,7 +23,7 @@ from typing import Literal, Protocol, cast
 
 from reporting.renderers.cells import amount_text, neutralize
 from reporting.renderers.xlsx_package import BOLD_STYLE, STYLE
-from reporting.table import Cell, ColumnKind, Row
+from reporting.table import Cell, ColumnKind, Row, column_slices
 
 #: Excel's limit, header included.
 MAX_SHEET_ROWS = 1_048_576
@@ -47,7 +47,7 @@ _EPOCH = dt.date(1899, 12, 30)
 
 #: A column's kind, or `value`: a provenance value, an int or a text per cell.
 SheetKind = ColumnKind | Literal["value"]
-_Encode = Callable[[tuple[Cell, ...]], list[str]]
+_Encode = Callable[[Sequence[Cell]], list[str]]
 
 
 class ByteSink(Protocol):
@@ -117,13 +117,13 @@ def _sheet_xml(
     number = 2
     for rows, bold in segments:
         for start in range(0, len(rows), _CHUNK_ROWS):
-            chunk = rows[start : start + _CHUNK_ROWS]
-            xml = _rows_xml(chunk, number, letters, encoders[bold, False])
+            columns = column_slices(rows, start, start + _CHUNK_ROWS, len(kinds))
+            xml = _rows_xml(columns, number, letters, encoders[bold, False])
             data = xml.encode()
             if _holds_illegal(xml, data):
-                data = _rows_xml(chunk, number, letters, encoders[bold, True]).encode()
+                data = _rows_xml(columns, number, letters, encoders[bold, True]).encode()
             yield data
-            number += len(chunk)
+            number += len(columns[0]) if columns else 0
     yield (
         b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
         b'footer="0.3"/></worksheet>'
@@ -155,18 +155,21 @@ def _head(letters: Sequence[str], widths: Sequence[float], count: int, selected:
     )
 
 
-def _rows_xml(rows: Sequence[Row], first: int, letters: Sequence[str], encoders: Sequence[_Encode]) -> str:
-    numbers = list(map(str, range(first, first + len(rows))))
-    columns = [
+def _rows_xml(
+    columns: Sequence[Sequence[Cell]], first: int, letters: Sequence[str], encoders: Sequence[_Encode]
+) -> str:
+    """The XML of a block of rows given column by column (`columns[i]`: the i-th column's cells)."""
+    numbers = list(map(str, range(first, first + (len(columns[0]) if columns else 0))))
+    cells = [
         [
             f'<c r="{letter}{number}"{cell}' if cell else ""
             for number, cell in zip(numbers, encode(column), strict=True)
         ]
-        for letter, encode, column in zip(letters, encoders, zip(*rows, strict=True), strict=True)
+        for letter, encode, column in zip(letters, encoders, columns, strict=True)
     ]
     opening = [f'<row r="{number}">' for number in numbers]
     # Row by row, cell by cell, in one join: no Python frame per row.
-    return "".join(itertools.chain.from_iterable(zip(opening, *columns, itertools.repeat("</row>"))))
+    return "".join(itertools.chain.from_iterable(zip(opening, *cells, itertools.repeat("</row>"))))
 
 
 def _encoder(kind: SheetKind, bold: bool, careful: bool) -> _Encode:
@@ -187,7 +190,7 @@ def _encoder(kind: SheetKind, bold: bool, careful: bool) -> _Encode:
     ]
 
 
-def _text_cells(column: tuple[Cell, ...], style: int, empty: str) -> list[str]:
+def _text_cells(column: Sequence[Cell], style: int, empty: str) -> list[str]:
     """A chunk's text cells. Usually the column is escaped at once, as one string.
 
     When no text in the chunk holds a NUL, starts like a formula or has whitespace at either
@@ -196,7 +199,7 @@ def _text_cells(column: tuple[Cell, ...], style: int, empty: str) -> list[str]:
     bytes: `_rows_xml` then encodes the chunk again with `careful` encoders.)
     """
     attributes = (f' s="{style}"' if style else "") + ' t="inlineStr">'
-    texts = cast(tuple[str, ...], column)
+    texts: Sequence[str] = cast(Sequence[str], column)
     try:
         joined = "\x00".join(texts)
     except TypeError:  # a None among them
@@ -219,12 +222,12 @@ def _text_cells(column: tuple[Cell, ...], style: int, empty: str) -> list[str]:
     return [prefix + text + "</t></is></c>" if text else empty for text in joined.split("\x00")]
 
 
-def _careful_text_cells(column: tuple[Cell, ...], style: int, empty: str) -> list[str]:
+def _careful_text_cells(column: Sequence[Cell], style: int, empty: str) -> list[str]:
     attributes = (f' s="{style}"' if style else "") + ' t="inlineStr">'
     return [attributes + _inline(text) if isinstance(text, str) and text else empty for text in column]
 
 
-def _value_cells(column: tuple[Cell, ...], style: int, empty: str, int_style: int) -> list[str]:
+def _value_cells(column: Sequence[Cell], style: int, empty: str, int_style: int) -> list[str]:
     """Provenance values: an int is a number (`0` format), a text is text."""
     text = f' s="{style}" t="inlineStr">' if style else ' t="inlineStr">'
     return [
@@ -242,7 +245,7 @@ class _DateCells(dict[Cell, str]):
         super().__init__({None: empty})
         self._style = style
 
-    def encode(self, column: tuple[Cell, ...]) -> list[str]:
+    def encode(self, column: Sequence[Cell]) -> list[str]:
         return list(map(self.__getitem__, column))
 
     def __missing__(self, value: Cell) -> str:
@@ -258,7 +261,7 @@ def excel_serial(value: dt.date) -> int:
     return days - 1 if 0 < days <= 60 else days
 
 
-def _amount_cells(column: tuple[Cell, ...], style: int, empty: str) -> list[str]:
+def _amount_cells(column: Sequence[Cell], style: int, empty: str) -> list[str]:
     prefix = f' s="{style}"><v>'
     cells = [prefix + str(value) + "</v></c>" if value is not None else empty for value in column]
     if _ODD_AMOUNT.search("".join(cells)):

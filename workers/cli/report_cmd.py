@@ -10,7 +10,9 @@ problems (journal-check) exits 1 when it lists any. An xlsx report is never writ
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from reporting import (
     report_spec,
     run_report,
 )
+from reporting.renderers import render_to
+from reporting.table import Table
 from workers.cli import arguments as arg
 from workers.cli.context import store_from_env
 from workers.cli.output import ExitCode, fail
@@ -93,13 +97,34 @@ def _report(args: argparse.Namespace) -> int:
         return fail(str(exc), ExitCode.USAGE)
     for tier in tiers:
         print(f"tier: {tier}", file=sys.stderr)
-    data = render(table, args.format)
     if args.out is not None:
-        args.out.write_bytes(data)
+        _write_file(table, args.format, args.out)
     else:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(render(table, args.format))
         sys.stdout.flush()
     if report_spec(args.name).lists_problems and table.rows:
         print(f"{args.name}: {len(table.rows)} found (listed in the report)", file=sys.stderr)
         return ExitCode.FAILURE
     return ExitCode.OK
+
+
+def _write_file(table: Table, fmt: str, path: Path) -> None:
+    """Stream the report into a temporary file beside `path`, renamed over it once complete.
+
+    A special file (`/dev/stdout`, a FIFO) cannot be renamed over (nor seeked in, as XLSX
+    needs): the report is rendered whole and written to it.
+    """
+    if path.exists() and not path.is_file():
+        path.write_bytes(render(table, fmt))
+        return
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            render_to(table, fmt, out)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # as a file the report had created itself (mkstemp: 0600)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
