@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # Arrow is imported when the first chunk fills: a small file 
     from normalizer.fast.records import Amounts, ColumnRecords
 
 #: Records turned into columns at a time (a file with fewer stays a tuple of records).
-CHUNK = 65_536
+CHUNK = 16_384
 
 _BASE = (
     "row_number",
@@ -166,6 +166,7 @@ def _join(parts: list[tuple[pa.Table, Amounts, Amounts]], ledger_file_id: int | 
                 chunks.append(pa.repeat(pa.scalar("", pa.string()), table.num_rows))
         fields[name] = pa.concat_arrays(chunks)
         del chunks
+    pa.default_memory_pool().release_unused()  # the chunks' memory goes back, not kept for reuse
     return ColumnRecords(ledger_file_id=ledger_file_id, columns=pa.table(fields), debit=debit, credit=credit)
 
 

@@ -15,7 +15,7 @@ to refuse the file there and then if any record cannot be read or has too many c
 from __future__ import annotations
 
 import csv
-import io
+import re
 from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
@@ -27,6 +27,10 @@ from normalizer.readers.model import Row, new_row
 #: Records per chunk: small enough that reading one row parses little, large enough that the
 #: offsets stay a few bytes per thousand rows.
 CHUNK = 1024
+#: One physical line with its break, as `io.StringIO(text, newline="")` splits them (CR LF, CR
+#: or LF), or a last line without one. Found in place: a StringIO would copy the whole text at
+#: four bytes a character.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
 class _Text:
@@ -56,7 +60,7 @@ class _Text:
         if self.recent[0] == index:
             return self.recent[1]
         part = self.text[self.offsets[index] : self.offsets[index + 1]]
-        reader = csv.reader(io.StringIO(part, newline=""), delimiter=self.delimiter)
+        reader = csv.reader((m.group() for m in _LINE.finditer(part)), delimiter=self.delimiter)
         first = self.lines[index]
         rows = []
         start = first
@@ -133,9 +137,9 @@ def read_rows(text: str, delimiter: str, limits: Limits, *, chunk: int = CHUNK) 
 
     def lines() -> Iterator[str]:
         nonlocal consumed
-        for line in io.StringIO(text, newline=""):
-            consumed += len(line)
-            yield line
+        for match in _LINE.finditer(text):
+            consumed = match.end()
+            yield match.group()
 
     reader = csv.reader(lines(), delimiter=delimiter)
     offsets, starts = array("q", [0]), array("q", [1])

@@ -5,7 +5,7 @@ detected from the whole column."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from normalizer.mapping import ColumnMap
@@ -45,8 +45,9 @@ def read_options(profile: Profile | None, encoding: str | None) -> Any:
     )
 
 
-def _column_values(rows: Sequence[RowLike], columns: Sequence[int]) -> list[Any]:
-    return [cell for row in rows for c in columns if not is_blank(cell := cell_at(row.cells, c))]
+def _column_values(rows: Sequence[RowLike], columns: Sequence[int]) -> Iterator[Any]:
+    """The filled cells of `columns`, row by row: streamed, as the rows may be parsed on demand."""
+    return (cell for row in rows for c in columns if not is_blank(cell := cell_at(row.cells, c)))
 
 
 def _year_start(profile: Profile, preamble: Sequence[RowLike]) -> dt.date | None:
@@ -129,7 +130,7 @@ def _detect_inherit(columns: ColumnMap, rows: Sequence[RowLike]) -> tuple[str, .
     anchor = (columns.columns("journal") or columns.columns("posted_on"))[:1]
     if not anchor or not rows:
         return ()
-    blank = [is_blank(cell_at(row.cells, anchor[0])) for row in rows]
-    if blank[0] or not any(blank):
+    blank = (is_blank(cell_at(row.cells, anchor[0])) for row in rows)
+    if next(blank) or not any(blank):  # the first line has the anchor, some later one lacks it
         return ()
     return tuple(name for name in AUTO_INHERIT if columns.columns(name))

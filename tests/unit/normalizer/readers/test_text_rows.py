@@ -27,7 +27,10 @@ def _whole(text: str, delimiter: str = ",") -> list[Row]:
 
 
 _texts = st.lists(
-    st.sampled_from(["a", "b1", ",", ";", '"', '""', "\n", "\r", "\r\n", " ", "é", "€"]), max_size=60
+    st.sampled_from(
+        ["a", "b1", ",", ";", '"', '""', "\n", "\r", "\r\n", " ", "é", "€", "\x0b", "\x85", "\u2028"]
+    ),
+    max_size=60,
 ).map("".join)
 
 
