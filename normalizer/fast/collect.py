@@ -155,6 +155,7 @@ def _join(parts: list[tuple[pa.Table, Amounts, Amounts]], ledger_file_id: int | 
         attributes.update(dict.fromkeys(table.column_names[len(_BASE) :]))
     tables = [table for table, _, _ in parts]
     parts.clear()
+    pool = pa.default_memory_pool()
     fields: dict[str, pa.Array] = {}
     for name in (*_BASE, *attributes):
         chunks = []
@@ -166,7 +167,7 @@ def _join(parts: list[tuple[pa.Table, Amounts, Amounts]], ledger_file_id: int | 
                 chunks.append(pa.repeat(pa.scalar("", pa.string()), table.num_rows))
         fields[name] = pa.concat_arrays(chunks)
         del chunks
-    pa.default_memory_pool().release_unused()  # the chunks' memory goes back, not kept for reuse
+        pool.release_unused()  # the chunks' memory goes back before the next column is joined
     return ColumnRecords(ledger_file_id=ledger_file_id, columns=pa.table(fields), debit=debit, credit=credit)
 
 
