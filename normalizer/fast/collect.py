@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from normalizer.record import Record
+from normalizer.record import RECORD_SCHEMA, Record
 
 if TYPE_CHECKING:  # Arrow is imported when the first chunk fills: a small file never needs it
     import pyarrow as pa
@@ -26,16 +26,8 @@ if TYPE_CHECKING:  # Arrow is imported when the first chunk fills: a small file 
 #: Records turned into columns at a time (a file with fewer stays a tuple of records).
 CHUNK = 16_384
 
-_BASE = (
-    "row_number",
-    "posted_on",
-    "account",
-    "account_name",
-    "description",
-    "reference",
-    "journal",
-    "currency",
-)
+#: `ColumnRecords`' leading columns, in its order: every field but the owner, amounts and attributes.
+_BASE = tuple(spec.name for spec in RECORD_SCHEMA if spec.kind not in ("id", "money", "mapping"))
 _LARGEST = 2**63 - 1
 _EXACT = decimal.Context(prec=80, traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation])
 
