@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, overload
+from typing import Any
 
 import orjson
 import pyarrow as pa
@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from normalizer.canonical import CanonicalBatch
 from normalizer.fast.arrow import combined, joined
 from normalizer.record import Record, trusted_record
+from normalizer.sequences import LazySequence
 
 _BATCH_ROWS = 65_536
 #: Bytes of a text column scanned at a time for characters JSON escapes.
@@ -98,10 +99,11 @@ def _max_significant_scale(units: pa.Array, scale: int) -> int:
     return 2
 
 
-class ColumnRecords(Sequence[Record]):
+class ColumnRecords(LazySequence[Record]):
     """Records held as columns; see the module docstring. Immutable."""
 
     __slots__ = ("_cache", "_columns", "_digest", "_ledger_file_id", "_lock", "credit", "debit")
+    item_name = "record"
 
     def __init__(
         self,
@@ -137,33 +139,15 @@ class ColumnRecords(Sequence[Record]):
     def __len__(self) -> int:
         return int(self._columns.num_rows)
 
-    @overload
-    def __getitem__(self, index: int) -> Record: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Record]: ...
-
-    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            if step != 1:
-                return tuple(self[i] for i in range(start, stop, step))
-            return tuple(self._build(start, max(start, stop)))
-        position = index + len(self) if index < 0 else index
-        if not 0 <= position < len(self):
-            raise IndexError("record index out of range")
+    def _item(self, position: int) -> Record:
         return next(self._build(position, position + 1))
+
+    def _span(self, start: int, stop: int) -> Sequence[Record]:
+        return tuple(self._build(start, stop))
 
     def __iter__(self) -> Iterator[Record]:
         for start in range(0, len(self), _BATCH_ROWS):
             yield from self._build(start, min(len(self), start + _BATCH_ROWS))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"ColumnRecords({len(self)} records)"

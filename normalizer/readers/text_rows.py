@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import re
 from array import array
-from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Iterator
+from typing import Any
 
 from normalizer.errors import UnreadableFileError
 from normalizer.readers.limits import Limits, check_columns
 from normalizer.readers.model import Row, new_row
+from normalizer.sequences import LazySequence
 
 #: Records per chunk: small enough that reading one row parses little, large enough that the
 #: offsets stay a few bytes per thousand rows.
@@ -72,10 +73,11 @@ class _Text:
         return parsed
 
 
-class TextRows(Sequence[Row]):
+class TextRows(LazySequence[Row]):
     """Rows [start, stop) of a delimited text, parsed on demand (see the module docstring)."""
 
     __slots__ = ("_start", "_stop", "_text")
+    item_name = "row"
 
     def __init__(self, text: _Text, start: int, stop: int) -> None:
         self._text = text
@@ -85,24 +87,13 @@ class TextRows(Sequence[Row]):
     def __len__(self) -> int:
         return self._stop - self._start
 
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Row]: ...
-
-    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            if step != 1:
-                return tuple(self[i] for i in range(start, stop, step))
-            return TextRows(self._text, self._start + start, self._start + max(start, stop))
-        position = index + len(self) if index < 0 else index
-        if not 0 <= position < len(self):
-            raise IndexError("row index out of range")
+    def _item(self, position: int) -> Row:
         absolute = self._start + position
         size = self._text.chunk_rows
         return self._text.chunk(absolute // size)[absolute % size]
+
+    def _span(self, start: int, stop: int) -> TextRows:
+        return TextRows(self._text, self._start + start, self._start + stop)
 
     def __iter__(self) -> Iterator[Row]:
         start, stop, size = self._start, self._stop, self._text.chunk_rows
@@ -110,13 +101,6 @@ class TextRows(Sequence[Row]):
             base = index * size
             rows = self._text.chunk(index)
             yield from rows[max(start - base, 0) : stop - base]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"TextRows({len(self)} rows)"
