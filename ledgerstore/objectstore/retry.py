@@ -53,7 +53,9 @@ class RetryPolicy:
     def backoff(self, retry_number: int) -> float:
         """Seconds to wait before retry `retry_number` (0 for the first retry)."""
         ceiling = min(self.max_delay, self.initial_delay * 2.0**retry_number)
-        return random.uniform(0.0, ceiling)  # noqa: S311 - jitter, not cryptography
+        # os.urandom, not the process-wide generator: a retry in one thread must not move the
+        # random state other code (a seeded test, a library) relies on
+        return random.SystemRandom().uniform(0.0, ceiling)
 
 
 def call_with_retry(
