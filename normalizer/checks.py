@@ -14,10 +14,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from normalizer.bulk import collector_paused
+from normalizer.issue_columns import IssueBlock
 from normalizer.mapping import ColumnMap
 from normalizer.profiles.model import Control
 from normalizer.record import Record
-from normalizer.result import CheckResult, Detected, Issue, trusted_issue
+from normalizer.result import CheckResult, Detected, Issue, Severity, trusted_issue
 from normalizer.structure.typed import ControlSpan
 
 if TYPE_CHECKING:
@@ -97,25 +98,37 @@ def fiscal_year_result(
     texts: dict[dt.date, tuple[str, str]] = {}
     for day in dates:
         if day not in texts:
-            iso = day.isoformat()
-            texts[day] = (iso, f"dated {iso}, outside fiscal year {fiscal_year}")
+            texts[day] = _outside_texts(day, fiscal_year)
     with collector_paused():
         issues = [
-            trusted_issue(row, "posted_on", *texts[day], "warning", "outside-fiscal-year")
+            trusted_issue(row, "posted_on", *texts[day], *_OUTSIDE)
             for row, day in zip(rows, dates, strict=True)
         ]
-    passed = not issues
-    message = (
-        f"all records fall in {fiscal_year}"
-        if passed
-        else f"{len(issues)} records fall outside {fiscal_year}"
-    )
+    return fiscal_year_check(len(issues), fiscal_year), issues
+
+
+#: The severity and code of a record dated outside the fiscal year.
+_OUTSIDE: tuple[Severity, str] = ("warning", "outside-fiscal-year")
+
+
+def _outside_texts(day: dt.date, fiscal_year: int) -> tuple[str, str]:
+    """The raw value and message of the issue of a record dated `day`, outside `fiscal_year`."""
+    iso = day.isoformat()
+    return iso, f"dated {iso}, outside fiscal year {fiscal_year}"
+
+
+def fiscal_year_check(outside: int, fiscal_year: int) -> CheckResult:
+    """The fiscal-year check of a file with `outside` records dated outside the year."""
+    passed = not outside
+    message = f"all records fall in {fiscal_year}"
+    if not passed:
+        message = f"{outside} records fall outside {fiscal_year}"
     return CheckResult(
         name="fiscal_year",
         passed=passed,
         message=message,
-        details={"fiscal_year": fiscal_year, "outside": len(issues)},
-    ), issues
+        details={"fiscal_year": fiscal_year, "outside": outside},
+    )
 
 
 AmountParser = Callable[[str], Decimal | None]
@@ -284,18 +297,22 @@ def undecided_notes(detected: dict[str, Detected], columns: ColumnMap) -> list[I
 
 def columnar_record_checks(
     records: ColumnRecords, fiscal_year: int | None
-) -> tuple[list[CheckResult], list[Issue]]:
-    """`run_record_checks` over columns (no control records): the same results, far fewer objects."""
+) -> tuple[list[CheckResult], list[Issue | IssueBlock]]:
+    """`run_record_checks` over columns (no control records): the same results, far fewer objects.
+
+    The records dated outside the fiscal year are one `IssueBlock` (see `ordered_issues`).
+    """
     checks: list[CheckResult] = []
-    issues: list[Issue] = []
+    issues: list[Issue | IssueBlock] = []
     check, found = _columnar_journal_balance(records)
     if check is not None:
         checks.append(check)
         issues.extend(found)
     if fiscal_year is not None:
-        check, found = _columnar_fiscal_year(records, fiscal_year)
+        check, block = _columnar_fiscal_year(records, fiscal_year)
         checks.append(check)
-        issues.extend(found)
+        if block is not None:
+            issues.append(block)
     return checks, issues
 
 
@@ -333,17 +350,22 @@ def _columnar_journal_balance(records: ColumnRecords) -> tuple[CheckResult | Non
     return _balance_check(journals, check.details["unbalanced"]), issues
 
 
-def _columnar_fiscal_year(records: ColumnRecords, fiscal_year: int) -> tuple[CheckResult, list[Issue]]:
+def _columnar_fiscal_year(records: ColumnRecords, fiscal_year: int) -> tuple[CheckResult, IssueBlock | None]:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     dates = records.column("posted_on")
     outside = pc.fill_null(pc.not_equal(pc.year(dates), fiscal_year), False)
     if not pc.any(outside).as_py():
-        return fiscal_year_result((), (), fiscal_year)
-    rows = pc.filter(records.column("row_number"), outside).to_pylist()
-    # distinct dates become Python dates once; each row takes its own by index
-    encoded = pc.dictionary_encode(pc.filter(dates, outside))
-    distinct = encoded.dictionary.to_pylist()
-    indices = pc.cast(encoded.indices, pa.int64()).to_pylist()
-    return fiscal_year_result(rows, [distinct[i] for i in indices], fiscal_year)
+        return fiscal_year_check(0, fiscal_year), None
+    rows = pc.filter(records.column("row_number"), outside).to_numpy().astype(np.int64)
+    # each distinct date's texts are made once; a row holds the index of its date's
+    kept = pc.filter(dates, outside)
+    if isinstance(kept, pa.ChunkedArray):  # one dictionary for all the rows
+        kept = kept.combine_chunks()
+    encoded = pc.dictionary_encode(kept)
+    texts = [_outside_texts(day, fiscal_year) for day in encoded.dictionary.to_pylist()]
+    keys = encoded.indices.to_numpy().astype(np.int64)
+    block = IssueBlock(rows, keys, texts, "posted_on", *_OUTSIDE)
+    return fiscal_year_check(len(block), fiscal_year), block

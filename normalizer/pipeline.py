@@ -15,12 +15,13 @@ from normalizer.bulk import collector_paused
 from normalizer.checks import columnar_record_checks, run_record_checks, undecided_notes
 from normalizer.errors import NormalizerError, ProfileError
 from normalizer.fast.collect import RecordCollector
+from normalizer.issue_columns import IssueBlock, ordered_issues
 from normalizer.mapping import ColumnMap, build_column_map
 from normalizer.profiles.detect import detect_profile
 from normalizer.profiles.loader import load_profile, shipped_profiles
 from normalizer.profiles.model import Profile
 from normalizer.record import Record
-from normalizer.result import CheckResult, Detected, Issue, NormalizeResult, in_row_order
+from normalizer.result import CheckResult, Detected, Issue, NormalizeResult
 from normalizer.roles.content import SAMPLE_ROWS
 from normalizer.roles.explain import describe_roles
 from normalizer.structure.assemble import LineBuilder, ValueRules
@@ -254,7 +255,7 @@ def _normalize_table(
     data_rows = RowSubset(table.rows, array("q", (i for i, kind in enumerate(kinds) if kind is RowKind.DATA)))
     rules, value_detected = decide_values(profile, columns, data_rows, table.preamble, fiscal_year)
     detected.update(value_detected)
-    issues: list[Issue] = [
+    issues: list[Issue | IssueBlock] = [
         *reader_issues,
         *table.issues,
         *columns.issues,
@@ -285,6 +286,7 @@ def _normalize_table(
             issues=issues,
         )
     control = profile.control if profile else None
+    more_issues: Sequence[Issue | IssueBlock]
     if not isinstance(records, tuple) and (control is None or not table.spans):  # columns
         more_checks, more_issues = columnar_record_checks(cast("ColumnRecords", records), fiscal_year)
     else:
@@ -299,12 +301,12 @@ def _normalize_table(
         )
     checks.extend(more_checks)
     issues.extend(more_issues)
-    more_checks, more_issues = movement_total_checks(records, table.spans, control)
+    more_checks, movement_issues = movement_total_checks(records, table.spans, control)
     checks.extend(more_checks)
-    issues.extend(more_issues)
+    issues.extend(movement_issues)
     return NormalizeResult(
         records=records,
-        issues=tuple(in_row_order(issues)),
+        issues=ordered_issues(issues),
         detected=detected,
         checks=tuple(checks),
         normalizer_version=NORMALIZER_VERSION,
@@ -327,7 +329,7 @@ def _walk(
     columns: ColumnMap,
     rules: ValueRules,
     blocks: BlockRules,
-    issues: list[Issue],
+    issues: list[Issue | IssueBlock],
     ledger_file_id: int | None,
 ) -> Sequence[Record]:
     collector = RecordCollector(ledger_file_id)
@@ -374,7 +376,7 @@ def _total_checks(
     classifier: Classifier,
     detected: dict[str, Detected],
     checks: list[CheckResult],
-    issues: list[Issue],
+    issues: list[Issue | IssueBlock],
 ) -> None:
     from normalizer.values.amounts import parse_amount
 

@@ -119,7 +119,7 @@ class NormalizeResult:
     """Records in source order, the issues found, what was detected, the checks, the version."""
 
     records: Sequence[Record]  # a tuple, or columnar records from the fast path (normalizer.fast)
-    issues: tuple[Issue, ...]
+    issues: Sequence[Issue]  # a tuple, or an IssueSequence when issues are many (normalizer.issue_columns)
     detected: dict[str, Detected]
     checks: tuple[CheckResult, ...]
     normalizer_version: str

@@ -10,12 +10,12 @@ are never crowded out by many warnings.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
 from normalizer import CheckResult, Issue, NormalizeResult
+from normalizer.issue_columns import of_severity, severity_counts
 
 #: Severities, most serious first (the order issues are kept and shown in).
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -137,7 +137,7 @@ def issues_of(result: NormalizeResult, *, limit: int = MAX_STORED_ISSUES) -> Iss
     Only the issues kept are built (a file can have an issue on every one of a million rows).
     """
     failed = [check for check in result.checks if not check.passed]
-    counts = Counter(issue.severity for issue in result.issues)
+    counts = severity_counts(result.issues)
     counts["warning"] += len(failed)
     items: list[StoredIssue] = []
     for severity in SEVERITIES:
@@ -145,7 +145,7 @@ def issues_of(result: NormalizeResult, *, limit: int = MAX_STORED_ISSUES) -> Iss
         if room <= 0:
             break
         checks = (_from_check(check) for check in failed if severity == "warning")
-        rows = (_stored(issue) for issue in result.issues if issue.severity == severity)
+        rows = (_stored(issue) for issue in of_severity(result.issues, severity))
         items.extend(islice(chain(checks, rows), room))  # a file's few failed checks before its rows
     return IssueSet(
         counts=IssueCounts(error=counts["error"], warning=counts["warning"], info=counts["info"]),

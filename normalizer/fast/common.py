@@ -14,8 +14,9 @@ import pyarrow.compute as pc
 
 from normalizer.checks import columnar_record_checks, undecided_notes
 from normalizer.fast.records import Amounts, ColumnRecords
+from normalizer.issue_columns import ordered_issues
 from normalizer.mapping import ColumnMap, normalize_header
-from normalizer.result import CheckResult, Detected, Issue, NormalizeResult, in_row_order
+from normalizer.result import CheckResult, Detected, Issue, NormalizeResult
 from normalizer.structure.assemble import currency_code
 from normalizer.structure.classify import DEFAULT_TOTAL_LABEL, TOTAL_LABEL_START
 from normalizer.version import NORMALIZER_VERSION
@@ -236,10 +237,9 @@ def finish(
     )
     checks, more = columnar_record_checks(records, fiscal_year)
     checks[:0] = leading[0]
-    issues = in_row_order([*undecided_notes(detected, columns), *leading[1], *more])
     return NormalizeResult(
         records=records,
-        issues=tuple(issues),
+        issues=ordered_issues([*undecided_notes(detected, columns), *leading[1], *more]),
         detected=detected,
         checks=tuple(checks),
         normalizer_version=NORMALIZER_VERSION,

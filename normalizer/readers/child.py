@@ -156,6 +156,8 @@ _ALLOWED = frozenset(
         ("normalizer.result", "Issue"),
         ("normalizer.result", "CheckResult"),
         ("normalizer.fast.records", "ColumnRecords"),
+        ("normalizer.issue_columns", "_block"),
+        ("normalizer.issue_columns", "_sequence"),
         ("normalizer.fast.records", "Amounts"),
         ("pyarrow.lib", "_reconstruct_table"),
         ("pyarrow.lib", "_restore_array"),
