@@ -168,12 +168,27 @@ class GCSStore:
 
 def _default_client() -> Any:
     try:
-        return storage.Client()
+        client = storage.Client()
     except auth_exceptions.DefaultCredentialsError as exc:
         raise ConfigurationError(
             "gs:// object store: no Google credentials found; set GOOGLE_APPLICATION_CREDENTIALS, "
             "run `gcloud auth application-default login`, or set STORAGE_EMULATOR_HOST for an emulator"
         ) from exc
+    return without_background_fetches(client)
+
+
+def without_background_fetches(client: Any) -> Any:
+    """`client` without its bucket-metadata cache, so it never starts a request on its own.
+
+    Since google-cloud-storage 3.x an object call on a bucket the client has not seen starts a
+    daemon thread that fetches the bucket's metadata (for tracing attributes), with the
+    library's own retry policy (up to two minutes of retries) and after our call has returned:
+    requests outside the one retry policy, and a thread that outlives the store. The library
+    checks `client._bucket_metadata_cache` before each use; without it, it does nothing.
+    """
+    if getattr(client, "_bucket_metadata_cache", None) is not None:
+        client._bucket_metadata_cache = None
+    return client
 
 
 def _download_range(blob: Any, start: int, end: int, timeout: tuple[float, float]) -> bytes:

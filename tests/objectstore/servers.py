@@ -29,12 +29,15 @@ def open_gcs_client(endpoint: str, **kwargs: Any) -> Iterator[Any]:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import storage
 
+    from ledgerstore.objectstore.gcs import without_background_fetches
+
     client = storage.Client(
         project="test",
         credentials=AnonymousCredentials(),
         client_options={"api_endpoint": endpoint},
         **kwargs,
     )
+    without_background_fetches(client)
     try:
         yield client
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,28 @@ def test_gs_url_honours_storage_emulator_host(
     assert store.url == f"gs://{gcs_bucket}/p"
     store.put_once("k", b"via emulator host")
     assert store.read_bytes("k") == b"via emulator host"
+    store._client.close()  # type: ignore[attr-defined]
+
+
+def test_a_gs_store_starts_no_request_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, gcs_endpoint: str, gcs_bucket: str
+) -> None:
+    # google-cloud-storage 3.x fetches a bucket's metadata in a daemon thread, with its own
+    # retries, after the call that met the bucket has returned; the store's client does not.
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_endpoint)
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def noted(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", noted)
+    store = open_object_store(f"gs://{gcs_bucket}/p")
+    store.put_once("k", b"x")
+    assert store.read_bytes("k") == b"x"
+    assert store.exists("k")
+    assert not [name for name in started if "fetch" in name or "verify" in name], started
     store._client.close()  # type: ignore[attr-defined]
 
 
