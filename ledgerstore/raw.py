@@ -9,14 +9,22 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import Any
 
 from ledgerstore.errors import LedgerUnavailableError, ObjectExistsError, ObjectNotFoundError
 from ledgerstore.ledgers.model import LedgerFile
 from ledgerstore.ledgers.options import NormalizeOptions
 from ledgerstore.objectstore.base import ObjectInfo, ObjectStore, holds_content
-from normalizer import NormalizerError, NormalizeResult, normalize
+from normalizer import NormalizerError, NormalizeResult
 
 RAW_PREFIX = "ledger-raw/"
+
+
+def normalize(source: bytes, **options: Any) -> NormalizeResult:
+    """`normalizer.normalize`, its pipeline imported on the first call (not by every command)."""
+    from normalizer import normalize as run
+
+    return run(source, **options)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 120
