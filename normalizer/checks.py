@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from normalizer.bulk import collector_paused
 from normalizer.issue_columns import IssueBlock
@@ -317,37 +317,56 @@ def columnar_record_checks(
 
 
 def _columnar_journal_balance(records: ColumnRecords) -> tuple[CheckResult | None, list[Issue]]:
-    """All journals balance: the same result as `journal_balance`; else it is asked for the details."""
+    """All journals balance: the same result as `journal_balance`; else it is asked for the details.
+
+    Grouped in numpy over dictionary codes: pyarrow's `group_by` loads Acero and its dataset
+    module (and pandas with them), half a second of every ingest's start-up.
+    """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     journal = records.column("journal")
     currency = records.column("currency")
-    columns = {"journal": journal, "net": pc.subtract(records.debit.units, records.credit.units)}
-    keys = ["journal"]
-    if pc.count_distinct(currency).as_py() > 1:
-        columns["currency"] = currency
-        keys.append("currency")
+    net = pc.subtract(records.debit.units, records.credit.units)
+    by_currency = pc.count_distinct(currency).as_py() > 1
     largest = max(pc.max(records.debit.units).as_py() or 0, pc.max(records.credit.units).as_py() or 0)
     if largest * len(records) >= 2**63:
         return journal_balance(records)  # sums could overflow int64: take the exact general check
-    table = pa.table(columns)
     blank = pc.equal(journal, "")
     if pc.any(blank).as_py():
-        table = table.filter(pc.invert(blank))
-    if table.num_rows == 0:
+        kept = pc.invert(blank)
+        journal, currency, net = (pc.filter(column, kept) for column in (journal, currency, net))
+    if len(journal) == 0:
         return None, []
-    sums = table.group_by(keys).aggregate([("net", "sum")])
-    journals = sums.num_rows if len(keys) == 1 else pc.count_distinct(table.column("journal")).as_py()
-    off = pc.not_equal(sums.column("net_sum"), 0)
-    if not pc.any(off).as_py():
-        return _balance_check(journals, []), []
+    journals = pc.dictionary_encode(journal)
+    group = _codes(journals.indices)
+    width = 1
+    if by_currency:
+        currencies = pc.dictionary_encode(currency)
+        width = len(currencies.dictionary)
+        group = group * width + _codes(currencies.indices)
+    order = np.argsort(group, kind="stable")
+    grouped = group[order]
+    starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+    sums = np.add.reduceat(np.asarray(net.to_numpy(zero_copy_only=False), dtype=np.int64)[order], starts)
+    off = sums != 0
+    if not off.any():
+        return _balance_check(len(journals.dictionary), []), []
     # the general check names each unbalanced journal, from all the records of those journals
     # only (in source order, so in the same order): every other journal balances
-    named = pc.unique(pc.filter(sums.column("journal"), off))
-    check, issues = journal_balance(records.take(pc.indices_nonzero(pc.is_in(journal, value_set=named))))
+    named = journals.dictionary.take(pa.array(np.unique(grouped[starts][off] // width)))
+    everything = records.column("journal")
+    check, issues = journal_balance(records.take(pc.indices_nonzero(pc.is_in(everything, value_set=named))))
     assert check is not None
-    return _balance_check(journals, check.details["unbalanced"]), issues
+    return _balance_check(len(journals.dictionary), check.details["unbalanced"]), issues
+
+
+def _codes(indices: Any) -> Any:
+    """Dictionary indices as a numpy int64 array."""
+    import numpy as np
+
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _columnar_fiscal_year(records: ColumnRecords, fiscal_year: int) -> tuple[CheckResult, IssueBlock | None]:

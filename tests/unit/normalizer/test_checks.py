@@ -4,10 +4,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from normalizer import Record
-from normalizer.checks import control_totals, fiscal_year_range, journal_balance
+from normalizer import CheckResult, Issue, Record
+from normalizer.checks import columnar_record_checks, control_totals, fiscal_year_range, journal_balance
+from normalizer.fast.collect import RecordCollector
+from normalizer.fast.records import ColumnRecords
+from normalizer.issue_columns import ordered_issues
 from normalizer.profiles.model import Control
+from normalizer.result import in_row_order
 from normalizer.structure.typed import ControlSpan
 
 
@@ -100,3 +106,45 @@ def test_collector_is_restored_after_the_fiscal_year_issues() -> None:
     assert gc.isenabled()
     fiscal_year_range([_record(5, "", "1", "0", year=2023)], 2024)
     assert gc.isenabled()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "J1", "J2", "J3"]),
+            st.integers(0, 3),
+            st.integers(0, 3),
+            st.sampled_from(["EUR", "USD"]),
+            st.sampled_from([2023, 2024]),
+        ),
+        min_size=7,  # a collector of chunks of 7 gives columns from 7 records on
+        max_size=40,
+    )
+)
+def test_columnar_checks_give_the_record_checks_results(
+    rows: list[tuple[str, int, int, str, int]],
+) -> None:
+    records = [
+        _record(row, journal, f"{debit}.50", f"{credit}.50", currency, year)
+        for row, (journal, debit, credit, currency, year) in enumerate(rows, start=2)
+    ]
+    collector = RecordCollector(None, chunk=7)
+    for record in records:
+        collector.append(record)
+    columns = collector.finish()
+    assert isinstance(columns, ColumnRecords)
+
+    checks, issues = columnar_record_checks(columns, 2024)
+
+    want_checks: list[CheckResult] = []
+    want_issues: list[Issue] = []
+    balance, found = journal_balance(records)
+    if balance is not None:
+        want_checks.append(balance)
+        want_issues.extend(found)
+    year, outside = fiscal_year_range(records, 2024)
+    want_checks.append(year)
+    want_issues.extend(outside)
+    assert checks == want_checks
+    assert ordered_issues(issues) == tuple(in_row_order(want_issues))
