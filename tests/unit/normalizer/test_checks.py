@@ -7,8 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalizer import CheckResult, Issue, Record
-from normalizer.checks import columnar_record_checks, control_totals, fiscal_year_range, journal_balance
+from normalizer import Issue, Record
+from normalizer.checks import (
+    columnar_record_checks,
+    control_totals,
+    fiscal_year_range,
+    journal_balance,
+    run_record_checks,
+)
 from normalizer.fast.collect import RecordCollector
 from normalizer.fast.records import ColumnRecords
 from normalizer.issue_columns import ordered_issues
@@ -137,14 +143,8 @@ def test_columnar_checks_give_the_record_checks_results(
 
     checks, issues = columnar_record_checks(columns, 2024)
 
-    want_checks: list[CheckResult] = []
-    want_issues: list[Issue] = []
-    balance, found = journal_balance(records)
-    if balance is not None:
-        want_checks.append(balance)
-        want_issues.extend(found)
-    year, outside = fiscal_year_range(records, 2024)
-    want_checks.append(year)
-    want_issues.extend(outside)
+    want_checks, want_issues = run_record_checks(
+        records, (), None, decimal_mark=None, amount_scale=0, side_tokens=None, fiscal_year=2024
+    )
     assert checks == want_checks
     assert ordered_issues(issues) == tuple(in_row_order(want_issues))
