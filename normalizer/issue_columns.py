@@ -165,7 +165,7 @@ def _block(  # noqa: PLR0917 -- IssueBlock's fields, from its __reduce__
     severity: Severity,
     code: str,
 ) -> IssueBlock:
-
+    """An `IssueBlock` from its __reduce__, its keys checked against its texts."""
     block = IssueBlock(_ints(rows), _ints(keys), texts, column, severity, code)
     if len(block) and not (block.keys.min() >= 0 and block.keys.max() < len(block.texts)):
         raise ValueError("an issue block's keys are out of its texts' range")
