@@ -26,6 +26,7 @@ def normalize(source: bytes, **options: Any) -> NormalizeResult:
 
     return run(source, **options)
 
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 120
 
