@@ -50,12 +50,16 @@ def test_a_killed_postmaster_mid_ingest_is_exit_5_and_the_ingest_reruns(point: s
             time.sleep(1)
         assert rerun.returncode == 0, rerun.stderr
         ledger = json.loads(rerun.stdout)
-        assert (ledger["id"], ledger["status"], ledger["record_count"]) == (1, "active", 6)
+        assert (ledger["status"], ledger["record_count"]) == ("active", 6)
         # A row left by the killed run is resumed, not duplicated; a raw object stored before its
         # row is adopted by the rerun (its key is its content's sha256).
         assert ledger["created"] is (point == "before_row")
+        if point != "before_row":
+            assert ledger["id"] == 1  # the killed run's row
+        # (before the row, the id the killed run reserved is gone: after a crash a PostgreSQL
+        # sequence resumes past the values it had logged ahead, up to 32 of them)
         listed = json.loads(run_cli("ledgers", "--json", env=env).stdout)
-        assert len(listed) == 1
+        assert [entry["id"] for entry in listed] == [ledger["id"]]
         verified = run_cli("verify", "--deep", env=env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
     finally:
