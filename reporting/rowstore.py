@@ -23,7 +23,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -85,11 +85,16 @@ class Strings:
                 raw[start:end].decode("utf-8")
                 for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
             ]
-        if self.missing is not None:
-            missing = self.missing[rows]
-            if missing.any():
-                return [None if gone else text for text, gone in zip(texts, missing.tolist(), strict=True)]
-        return texts
+        return _with_missing(texts, self.missing, rows)
+
+
+def _with_missing(values: list[Any], missing: npt.NDArray[np.bool_] | None, rows: Any) -> list[Any]:
+    """`values` (the cells of `rows`) with None where `missing` marks a cell as absent."""
+    if missing is not None:
+        gone = missing[rows]
+        if gone.any():
+            return [None if absent else value for value, absent in zip(values, gone.tolist(), strict=True)]
+    return values
 
 
 class TextColumn:
@@ -152,11 +157,7 @@ class IntColumn:
     def values(self, start: int, stop: int) -> list[Cell]:
         rows = slice(start, stop) if self._index is None else self._index[start:stop]
         values: list[Cell] = self._ints[rows].tolist()
-        if self._missing is not None:
-            missing = self._missing[rows]
-            if missing.any():
-                return [None if gone else value for value, gone in zip(values, missing.tolist(), strict=True)]
-        return values
+        return _with_missing(values, self._missing, rows)
 
 
 class CodedColumn:

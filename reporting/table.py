@@ -12,12 +12,12 @@ a slice at a time. Renderers read either through `column_slices`, a block of row
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, Protocol, overload
+from typing import Literal, Protocol
 
+from normalizer.sequences import LazySequence
 from reporting.provenance import Provenance
 
 ColumnKind = Literal["text", "amount", "date", "int"]
@@ -112,7 +112,7 @@ class StoredColumn(Protocol):
     def values(self, start: int, stop: int) -> list[Cell]: ...
 
 
-class ColumnarRows(Sequence[Row]):
+class ColumnarRows(LazySequence[Row]):
     """Rows held as columns (see `reporting.rowstore`): a read-only sequence of row tuples.
 
     Slicing gives a view (nothing is copied); `column_slice` gives a block of rows column by
@@ -121,6 +121,7 @@ class ColumnarRows(Sequence[Row]):
     """
 
     __slots__ = ("_columns", "_start", "_stop")
+    item_name = "row"
 
     def __init__(self, columns: Sequence[StoredColumn], start: int = 0, stop: int | None = None) -> None:
         lengths = {len(column) for column in columns}
@@ -138,24 +139,11 @@ class ColumnarRows(Sequence[Row]):
     def __len__(self) -> int:
         return self._stop - self._start
 
-    @overload
-    def __getitem__(self, item: int) -> Row: ...
+    def _item(self, position: int) -> Row:
+        return tuple(cells[0] for cells in self.column_slice(position, position + 1))
 
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[Row]: ...
-
-    def __getitem__(self, item: int | slice) -> Row | Sequence[Row]:
-        if isinstance(item, slice):
-            start, stop, step = item.indices(len(self))
-            if step != 1:
-                return tuple(self)[item]
-            return ColumnarRows(self._columns, self._start + start, self._start + max(stop, start))
-        index = operator.index(item)
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("row index out of range")
-        return tuple(cells[0] for cells in self.column_slice(index, index + 1))
+    def _span(self, start: int, stop: int) -> ColumnarRows:
+        return ColumnarRows(self._columns, self._start + start, self._start + stop)
 
     def column_slice(self, start: int, stop: int) -> list[list[Cell]]:
         """The cells of rows `start:stop` (of this view), one list per column."""
@@ -175,7 +163,7 @@ class ColumnarRows(Sequence[Row]):
             return len(self) == len(other) and tuple(self) == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __repr__(self) -> str:
         return f"ColumnarRows({len(self)} rows of {', '.join(self.kinds)})"
