@@ -19,12 +19,13 @@ import io
 import re
 import struct
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
-import orjson
+import msgspec
 from isal import igzip, igzip_lib, isal_zlib
 
 from ledgerstore.artifacts.codec import LineBlock, RecordBatch
@@ -32,7 +33,7 @@ from ledgerstore.artifacts.keys import artifact_key
 from ledgerstore.errors import ArtifactFormatError
 from ledgerstore.summary import RecordSummary, SummaryBuilder
 from normalizer.canonical import CanonicalRecords, record_to_json
-from normalizer.record import Record, RecordDraft
+from normalizer.record import Record
 
 #: isal level 1: ~9x faster than zlib level 9 for ~1.4x the size (see docs/performance).
 COMPRESS_LEVEL = 1
@@ -265,25 +266,19 @@ _COMPRESSED_READ = 512 << 10
 _GZIP_WBITS = 31  # a gzip member, header and trailer checked
 #: Each canonical line ends its record and its attributes object: `}}`, then `,` but for the last.
 _LINE_END = re.compile(rb"}},?\n")
-#: Bound on each decoder's amount and date caches (ledgers repeat both: 0.00, period ends).
-_CACHE_SIZE = 1 << 12
 
 
 class _BatchDecoder:
-    """Builds records from chunks of canonical lines, caching the Decimals and dates it parses."""
+    """Builds records from chunks of canonical lines."""
 
-    __slots__ = ("_amounts", "_dates")
-
-    def __init__(self) -> None:
-        self._amounts: dict[str, Decimal] = {}
-        self._dates: dict[str, dt.date] = {}
+    __slots__ = ()
 
     def batch(self, chunk: bytes) -> RecordBatch:
         lines, count = _LINE_END.subn(b"}}\n", chunk)
         body = chunk[:-2] if chunk.endswith(b",\n") else chunk
         try:
-            records = self._records(orjson.loads(b"[" + body + b"]"))
-        except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
+            records = self._records(b"[" + body + b"]")
+        except _MALFORMED as exc:
             if chunk.startswith(b"]\n") or b"\n]\n" in chunk:
                 raise ArtifactFormatError("the artifact has data after its closing ']'") from exc
             raise ArtifactFormatError(f"the artifact holds a malformed record: {exc}") from exc
@@ -309,61 +304,53 @@ class _BatchDecoder:
             end = find(b"\n", start + _READ) + 1 or size
             stop = end - 2 if stored[end - 2 : end] == b",\n" else end - 1
             try:
-                records = self._records(orjson.loads(b"".join((b"[", view[start:stop], b"]"))))
-            except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
+                records = self._records(b"".join((b"[", view[start:stop], b"]")))
+            except _MALFORMED as exc:
                 raise ArtifactFormatError(f"the artifact holds a malformed record: {exc}") from exc
             yield records
             start = end
 
-    def _records(self, objects: list[Any]) -> list[Record]:
-        """Records from parsed canonical objects: our own encoding, so built without re-checks.
+    def _records(self, array: bytes) -> list[Record]:
+        """Records from a JSON array of canonical objects: our own encoding, so built without re-checks.
 
-        Amounts and dates repeat (0.00, period ends): each distinct string is parsed once while
-        it stays in the bounded caches. Amounts must be JSON strings, never numbers.
+        msgspec parses the array straight into record-shaped objects (dates included, in C)
+        and checks every field is there with its type: an amount must be a JSON string, never
+        a number. Each is then sealed into a `Record` in place, its amounts made Decimals.
         """
-        amounts, dates = self._amounts, self._dates
-        if len(amounts) > _CACHE_SIZE:
-            amounts.clear()
-        if len(dates) > _CACHE_SIZE:
-            dates.clear()
-        records: list[Record] = []
-        append = records.append
-        for obj in objects:  # once per record: everything inlined, no call but the parsers
-            draft = RecordDraft()
-            draft.ledger_file_id = obj["ledger_file_id"]
-            draft.row_number = obj["row_number"]
-            text = obj["posted_on"]
-            if text is None:
-                draft.posted_on = None
-            else:
-                posted_on = dates.get(text)
-                if posted_on is None:
-                    posted_on = dates[text] = dt.date.fromisoformat(text)
-                draft.posted_on = posted_on
-            draft.account = obj["account"]
-            draft.account_name = obj["account_name"]
-            draft.description = obj["description"]
-            draft.reference = obj["reference"]
-            draft.journal = obj["journal"]
-            text = obj["debit"]
-            amount = amounts.get(text)
-            if amount is None:
-                if type(text) is not str:
-                    raise TypeError("amounts must be strings")
-                amount = amounts[text] = Decimal(text)
-            draft.debit = amount
-            text = obj["credit"]
-            amount = amounts.get(text)
-            if amount is None:
-                if type(text) is not str:
-                    raise TypeError("amounts must be strings")
-                amount = amounts[text] = Decimal(text)
-            draft.credit = amount
-            draft.currency = obj["currency"]
-            draft.attributes = MappingProxyType(obj["attributes"])
+        stored = _STORED_RECORDS.decode(array)
+        for draft in stored:  # once per record: everything inlined, no call but the parsers
+            draft.debit = Decimal(draft.debit)  # type: ignore[assignment]
+            draft.credit = Decimal(draft.credit)  # type: ignore[assignment]
+            draft.attributes = MappingProxyType(draft.attributes)  # type: ignore[assignment]
             draft.__class__ = Record  # type: ignore[assignment]  # sealed (see RecordDraft)
-            append(draft)  # type: ignore[arg-type]
-        return records
+        return stored  # type: ignore[return-value]
+
+
+@dataclass(slots=True)
+class _StoredRecord:
+    """A record as msgspec decodes format 1's JSON: `Record`'s slots, the amounts as their text.
+
+    Same slots in the same order as `Record` (a test checks), so a decoded one is sealed into a
+    `Record` in place once its amounts are Decimals (see `RecordDraft`).
+    """
+
+    ledger_file_id: int | None
+    row_number: int
+    posted_on: dt.date | None
+    account: str
+    account_name: str
+    description: str
+    reference: str
+    journal: str
+    debit: str
+    credit: str
+    currency: str
+    attributes: dict[str, str]
+
+
+_STORED_RECORDS = msgspec.json.Decoder(list[_StoredRecord])
+#: What a malformed stored record raises while it is decoded.
+_MALFORMED = (msgspec.DecodeError, ArithmeticError)
 
 
 _ZERO = Decimal(0)

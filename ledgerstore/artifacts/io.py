@@ -210,22 +210,23 @@ class VerifiedArtifact:
         decode = codec.block_records()
         with self._spool:
             try:
-                # The reader thread decompresses, finds the lines and hashes them (all without
-                # the GIL) while this one builds the records of the block before.
-                read = _read_ahead(codec.line_blocks(self._spool), digest, keep_lines=False)
-                with closing(read) as blocks:
-                    for block in blocks:
-                        built = 0
-                        for records in decode(block.stored):
-                            built += len(records)
-                            debit += sum(map(_DEBIT, records), _ZERO)
-                            credit += sum(map(_CREDIT, records), _ZERO)
-                            yield records
-                        if built != block.count:
-                            raise ArtifactFormatError(
-                                "the artifact holds a malformed record: not one record per line"
-                            )
-                        count += built
+                # One thread: a reader thread would decompress and hash without the GIL, but it
+                # takes the GIL back several times a block, and each time it waits for this
+                # thread (building records, holding it) to let it go after the interpreter's
+                # switch interval: the convoy made the stream slower than this.
+                for block in codec.line_blocks(self._spool):
+                    digest.update_lines(block.lines, 0)
+                    built = 0
+                    for records in decode(block.stored):
+                        built += len(records)
+                        debit += sum(map(_DEBIT, records), _ZERO)
+                        credit += sum(map(_CREDIT, records), _ZERO)
+                        yield records
+                    if built != block.count:
+                        raise ArtifactFormatError(
+                            "the artifact holds a malformed record: not one record per line"
+                        )
+                    count += built
             except ArtifactFormatError as exc:
                 raise self._damaged(exc) from exc
         self._check(
@@ -333,18 +334,13 @@ class _Failed:
 
 
 _DONE = object()
-_NO_LINES = memoryview(b"")
 
 
-def _read_ahead(
-    blocks: Iterator[LineBlock], digest: RecordDigest, *, keep_lines: bool = True
-) -> Generator[LineBlock, None, None]:
+def _read_ahead(blocks: Iterator[LineBlock], digest: RecordDigest) -> Generator[LineBlock, None, None]:
     """`blocks`, produced and hashed (their lines into `digest`, uncounted) in a thread of its own.
 
     At most `_BLOCKS_AHEAD` blocks wait; an error of the reader is raised here, at the point of
-    the stream it happened. Closing this generator stops the thread and waits for it. Without
-    `keep_lines` the blocks handed on hold their stored lines only (the record stream needs no
-    more once the lines are hashed; the memory is freed a block earlier).
+    the stream it happened. Closing this generator stops the thread and waits for it.
     """
     handoff: queue.Queue[object] = queue.Queue(maxsize=_BLOCKS_AHEAD)
     stop = threading.Event()
@@ -362,12 +358,7 @@ def _read_ahead(
         try:
             for block in blocks:
                 digest.update_lines(block.lines, 0)
-                handed = (
-                    block
-                    if keep_lines
-                    else LineBlock(stored=block.stored, lines=_NO_LINES, count=block.count)
-                )
-                if not hand_on(handed):
+                if not hand_on(block):
                     return
         except BaseException as exc:  # handed to the consumer, raised there
             hand_on(_Failed(exc))

@@ -172,10 +172,7 @@ def _varied(count: int) -> list[Record]:
     ]
 
 
-def test_batches_carry_the_canonical_lines_and_totals_of_their_records(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(artifact_format, "_CACHE_SIZE", 8)  # the amount and date caches refill
+def test_batches_carry_the_canonical_lines_and_totals_of_their_records() -> None:
     records = _varied(3_000)
     data, summary = encode_artifact(records)
     batches = list(decode_artifact_batches(io.BytesIO(data)))
@@ -201,6 +198,7 @@ def test_decoded_records_are_exact_records() -> None:
 def test_a_record_draft_has_the_layout_of_a_record() -> None:
     # Sealing a draft (assigning `__class__`) needs the same slots in the same order.
     assert RecordDraft.__slots__ == Record.__slots__
+    assert artifact_format._StoredRecord.__slots__ == Record.__slots__  # msgspec's drafts
     built = trusted_record(
         1, 2, dt.date(2024, 2, 29), "1200", "Bank", "", "", "J1", Decimal("1.00"), Decimal("0.00"), "", {}
     )
