@@ -10,12 +10,13 @@ import hashlib
 import io
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
@@ -210,23 +211,24 @@ class VerifiedArtifact:
         decode = codec.block_records()
         with self._spool:
             try:
-                # One thread: a reader thread would decompress and hash without the GIL, but it
-                # takes the GIL back several times a block, and each time it waits for this
-                # thread (building records, holding it) to let it go after the interpreter's
-                # switch interval: the convoy made the stream slower than this.
-                for block in codec.line_blocks(self._spool):
-                    digest.update_lines(block.lines, 0)
-                    built = 0
-                    for records in decode(block.stored):
-                        built += len(records)
-                        debit += sum(map(_DEBIT, records), _ZERO)
-                        credit += sum(map(_CREDIT, records), _ZERO)
-                        yield records
-                    if built != block.count:
-                        raise ArtifactFormatError(
-                            "the artifact holds a malformed record: not one record per line"
-                        )
-                    count += built
+                # The reader thread decompresses, finds the lines and hashes them (all without
+                # the GIL) while this one builds the records of the block before.
+                with (
+                    prompt_thread_switches(),
+                    closing(_read_ahead(codec.line_blocks(self._spool), digest)) as blocks,
+                ):
+                    for block in blocks:
+                        built = 0
+                        for records in decode(block.stored):
+                            built += len(records)
+                            debit += sum(map(_DEBIT, records), _ZERO)
+                            credit += sum(map(_CREDIT, records), _ZERO)
+                            yield records
+                        if built != block.count:
+                            raise ArtifactFormatError(
+                                "the artifact holds a malformed record: not one record per line"
+                            )
+                        count += built
             except ArtifactFormatError as exc:
                 raise self._damaged(exc) from exc
         self._check(
@@ -322,6 +324,37 @@ class VerifiedArtifact:
                 f"{self._expected.key} holds {got.count} records (sha256 {got.records_sha256});"
                 f" expected {summary.count} (sha256 {summary.records_sha256})",
             )
+
+
+#: The thread switch interval while a reader thread runs beside a consumer (the default is 5 ms).
+_SWITCH_INTERVAL = 0.0005
+_switches = threading.Lock()
+_switch_users: list[float] = []  # the interval each user found, the first one's restored
+
+
+@contextmanager
+def prompt_thread_switches() -> Iterator[None]:
+    """Within: the interpreter hands the GIL between threads every 0.5 ms, not every 5 ms.
+
+    A reader thread's C calls (decompressing, hashing) drop the GIL and take it back several
+    times a block. Each time, it waits for the consumer, which holds the GIL while it builds
+    records, to let go: after the switch interval, so the reader made a step per 5 ms and the
+    stream was ~1.5x slower than with no thread at all. The interval is the interpreter's,
+    so it is restored when the last user leaves (unless something else changed it meanwhile).
+    """
+    with _switches:
+        found = sys.getswitchinterval()
+        _switch_users.append(found)
+        if found > _SWITCH_INTERVAL:
+            sys.setswitchinterval(_SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        with _switches:
+            first = _switch_users[0]
+            _switch_users.pop()
+            if not _switch_users and sys.getswitchinterval() == min(first, _SWITCH_INTERVAL):
+                sys.setswitchinterval(first)
 
 
 class _Failed:

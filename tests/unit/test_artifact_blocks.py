@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import sys
 import threading
 
 import pytest
@@ -92,24 +93,15 @@ def test_lines_that_are_not_records_are_refused_even_with_a_matching_checksum(
 
 
 def test_a_stream_stopped_early_stops_its_reader_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The columnar read (`table()`) reads blocks ahead in a thread; the record stream reads in
-    # the caller's thread (no reader to stop), and stopping it early leaves no thread either.
     monkeypatch.setattr(artifact_format, "_COMPRESSED_READ", 64)  # many blocks, the queue fills
     records = _varied(2_000)
     store = MemoryStore()
     data, summary = encode_artifact(records)
     info = store.put_once(KEY, data)
-    from normalizer.canonical import RecordDigest
-
-    ahead = artifact_io._read_ahead(decode_artifact_blocks(io.BytesIO(data)), RecordDigest())
-    first_block = next(ahead)
-    assert first_block.count > 0
-    assert len(_reader_threads()) == 1
-    ahead.close()
-    assert _reader_threads() == []
     batches = fetch_verified(store, 1, info, summary).record_batches()
     first = next(batches)
     assert first == records[: len(first)]
+    assert len(_reader_threads()) == 1
     batches.close()
     assert _reader_threads() == []
 
@@ -151,3 +143,43 @@ def test_the_reader_waits_for_its_consumer(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(produced) <= 2 + artifact_io._BLOCKS_AHEAD
     ahead.close()
     assert _reader_threads() == []
+
+
+def test_thread_switches_are_prompt_while_a_reader_runs_and_restored_after() -> None:
+    before = sys.getswitchinterval()
+    assert before > artifact_io._SWITCH_INTERVAL  # the interpreter's default, 5 ms
+    with artifact_io.prompt_thread_switches():
+        assert sys.getswitchinterval() == artifact_io._SWITCH_INTERVAL
+        with artifact_io.prompt_thread_switches():  # two streams at once
+            assert sys.getswitchinterval() == artifact_io._SWITCH_INTERVAL
+        assert sys.getswitchinterval() == artifact_io._SWITCH_INTERVAL  # one still reads
+    assert sys.getswitchinterval() == before
+
+
+def test_a_switch_interval_set_meanwhile_is_left_alone() -> None:
+    before = sys.getswitchinterval()
+    try:
+        with artifact_io.prompt_thread_switches():
+            sys.setswitchinterval(0.002)  # the application's own choice, made while reading
+        assert sys.getswitchinterval() == 0.002
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_the_record_stream_reads_with_prompt_switches(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = _varied(50)
+    store = MemoryStore()
+    data, summary = encode_artifact(records)
+    info = store.put_once(KEY, data)
+    seen: list[float] = []
+    decode = artifact_format._BatchDecoder.block_records
+
+    def watched(self: object, stored: bytes) -> object:
+        seen.append(sys.getswitchinterval())
+        return decode(self, stored)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(artifact_format._BatchDecoder, "block_records", watched)
+    before = sys.getswitchinterval()
+    assert list(read_verified(store, 1, info, summary)) == records
+    assert seen and set(seen) == {artifact_io._SWITCH_INTERVAL}
+    assert sys.getswitchinterval() == before
