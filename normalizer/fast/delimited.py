@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from normalizer.errors import NormalizerError
-from normalizer.fast.arrow import combined
+from normalizer.fast.arrow import EMPTY, array, combined, numbers
 from normalizer.fast.common import (
     DISTINCT_LIMIT,
     WHITESPACE,
@@ -195,7 +195,7 @@ def _build(  # noqa: PLR0917
     ledger_file_id: int | None,
 ) -> NormalizeResult:
     first_row = table.header_row.value + 1
-    all_rows = pa.array(range(first_row, first_row + len(every_row[0])), pa.int64())
+    all_rows = array(range(first_row, first_row + len(every_row[0])), pa.int64())
     row_numbers = all_rows if kinds.plain else pc.filter(all_rows, kinds.data)
     has_totals = bool(pc.any(kinds.total).as_py())
     total_cells = [pc.filter(c, kinds.total) for c in every_row] if has_totals else []
@@ -208,7 +208,7 @@ def _build(  # noqa: PLR0917
     cells = every_row
     require(len(cells[0]) > 0)
     amount_cols = [c for n in ("debit", "credit", "amount") for c in columns.columns(n)]
-    filled = [pc.not_equal(cells[c], "") for c in amount_cols]
+    filled = [pc.not_equal(cells[c], EMPTY) for c in amount_cols]
     mark = _decimal_mark(cells, amount_cols, filled)
     detected["decimal_mark"] = Detected(value=mark, confidence=1.0)
     posted_on, detected["date_order"] = _dates(cells, columns, fiscal_year)
@@ -244,7 +244,7 @@ def _inherit(cells: list[pa.Array], columns: ColumnMap) -> tuple[str, ...]:
     anchor = (columns.columns("journal") or columns.columns("posted_on"))[:1]
     if not anchor:
         return ()
-    blank = pc.equal(cells[anchor[0]], "")
+    blank = pc.equal(cells[anchor[0]], EMPTY)
     if blank[0].as_py() or not pc.any(blank).as_py():
         return ()
     # a synthesized journal (the block's ordinal) or an inherited currency code: general path
@@ -260,14 +260,14 @@ def _continued(
     segment: pa.Array,
 ) -> tuple[list[pa.Array], pa.Array]:
     """Continuation lines filled from their block's first line (`BlockWalker.line`)."""
-    anchor_filled = pc.not_equal(cells[columns.columns("journal")[0]], "")
+    anchor_filled = pc.not_equal(cells[columns.columns("journal")[0]], EMPTY)
     out = list(cells)
     for name in inherit:
         if name == "posted_on":
             posted_on = inherited(posted_on, anchor_filled, segment, blank=pc.is_null(posted_on))
         else:
             index = columns.columns(name)[0]
-            out[index] = inherited(cells[index], anchor_filled, segment, blank=pc.equal(cells[index], ""))
+            out[index] = inherited(cells[index], anchor_filled, segment, blank=pc.equal(cells[index], EMPTY))
     return out, posted_on
 
 
@@ -290,8 +290,8 @@ def _total_rows(  # noqa: PLR0917
     findings = total_findings(
         total_cells,
         pc.filter(all_rows, kinds.total).to_pylist(),
-        pc.filter(segment, kinds.total).to_numpy(),
-        pc.filter(segment, kinds.data).to_numpy(),
+        numbers(pc.filter(segment, kinds.total)),
+        numbers(pc.filter(segment, kinds.data)),
         amount_cols,
         columns.names,
         units,
@@ -342,4 +342,4 @@ def _dates(cells: list[pa.Array], columns: ColumnMap, fiscal_year: int | None) -
         parsed = parse_date(text, order=order.value, default_year=fiscal_year)
         require(parsed.error is None and parsed.value is not None)
         values.append(parsed.value)
-    return pc.take(pa.array(values, pa.date32()), encoded.indices), order
+    return pc.take(array(values, pa.date32()), encoded.indices), order
