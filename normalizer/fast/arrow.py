@@ -70,9 +70,13 @@ def array(values: Iterable[Any], type: pa.DataType) -> pa.Array:
             converted = values.astype(dtype)
             if not np.array_equal(converted, values):
                 raise OverflowError(f"values out of range for {type}")
+        elif isinstance(values, range):
+            converted = np.arange(values.start, values.stop, values.step, dtype=dtype)
+            if len(converted) and (converted[0] != values[0] or converted[-1] != values[-1]):
+                raise OverflowError(f"values out of range for {type}")
         else:
-            items = values if isinstance(values, range) else list(values)
-            converted = np.array(items, dtype=dtype) if len(items) else np.zeros(0, dtype=dtype)
+            items = list(values)
+            converted = np.array(items, dtype=dtype) if items else np.zeros(0, dtype=dtype)
         data = pa.py_buffer(np.ascontiguousarray(converted))
         return pa.Array.from_buffers(type, len(converted), [None, data])
     raise TypeError(f"no pandas-free conversion to {type}")

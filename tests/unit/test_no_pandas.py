@@ -75,6 +75,9 @@ def _same(ours: pa.Array, theirs: pa.Array) -> None:
     ("values", "type_"),
     [
         (range(5, 12), pa.int64()),
+        (range(30, 2, -3), pa.int64()),
+        (range(7, 7), pa.int64()),
+        (range(1, 30_000), pa.int16()),
         ([], pa.int64()),
         ([-1, 2**62], pa.int64()),
         ([3, 0, 7], pa.int32()),
@@ -98,6 +101,8 @@ def test_array_is_pa_array(values: object, type_: pa.DataType) -> None:
 def test_array_refuses_what_it_cannot_convert_exactly() -> None:
     with pytest.raises(OverflowError):
         array(np.array([2**40]), pa.int32())
+    with pytest.raises(OverflowError):
+        array(range(2**31 - 2, 2**31 + 1), pa.int32())
     with pytest.raises(TypeError):
         array([1.5], pa.float64())
 
