@@ -326,6 +326,8 @@ def _columnar_journal_balance(records: ColumnRecords) -> tuple[CheckResult | Non
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from normalizer.fast.arrow import EMPTY, array, numbers
+
     journal = records.column("journal")
     currency = records.column("currency")
     net = pc.subtract(records.debit.units, records.credit.units)
@@ -333,7 +335,7 @@ def _columnar_journal_balance(records: ColumnRecords) -> tuple[CheckResult | Non
     largest = max(pc.max(records.debit.units).as_py() or 0, pc.max(records.credit.units).as_py() or 0)
     if largest * len(records) >= 2**63:
         return journal_balance(records)  # sums could overflow int64: take the exact general check
-    blank = pc.equal(journal, "")
+    blank = pc.equal(journal, EMPTY)
     if pc.any(blank).as_py():
         kept = pc.invert(blank)
         journal, currency, net = (pc.filter(column, kept) for column in (journal, currency, net))
@@ -349,13 +351,13 @@ def _columnar_journal_balance(records: ColumnRecords) -> tuple[CheckResult | Non
     order = np.argsort(group, kind="stable")
     grouped = group[order]
     starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
-    sums = np.add.reduceat(np.asarray(net.to_numpy(zero_copy_only=False), dtype=np.int64)[order], starts)
+    sums = np.add.reduceat(np.asarray(numbers(net), dtype=np.int64)[order], starts)
     off = sums != 0
     if not off.any():
         return _balance_check(len(journals.dictionary), []), []
     # the general check names each unbalanced journal, from all the records of those journals
     # only (in source order, so in the same order): every other journal balances
-    named = journals.dictionary.take(pa.array(np.unique(grouped[starts][off] // width)))
+    named = journals.dictionary.take(array(np.unique(grouped[starts][off] // width), pa.int64()))
     everything = records.column("journal")
     check, issues = journal_balance(records.take(pc.indices_nonzero(pc.is_in(everything, value_set=named))))
     assert check is not None
@@ -366,7 +368,9 @@ def _codes(indices: Any) -> Any:
     """Dictionary indices as a numpy int64 array."""
     import numpy as np
 
-    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    from normalizer.fast.arrow import numbers
+
+    return np.asarray(numbers(indices), dtype=np.int64)
 
 
 def _columnar_fiscal_year(records: ColumnRecords, fiscal_year: int) -> tuple[CheckResult, IssueBlock | None]:
@@ -374,17 +378,19 @@ def _columnar_fiscal_year(records: ColumnRecords, fiscal_year: int) -> tuple[Che
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from normalizer.fast.arrow import integer, numbers, scalar
+
     dates = records.column("posted_on")
-    outside = pc.fill_null(pc.not_equal(pc.year(dates), fiscal_year), False)
+    outside = pc.fill_null(pc.not_equal(pc.year(dates), integer(fiscal_year)), scalar(False, pa.bool_()))
     if not pc.any(outside).as_py():
         return fiscal_year_check(0, fiscal_year), None
-    rows = pc.filter(records.column("row_number"), outside).to_numpy().astype(np.int64)
+    rows = numbers(pc.filter(records.column("row_number"), outside)).astype(np.int64)
     # each distinct date's texts are made once; a row holds the index of its date's
     kept = pc.filter(dates, outside)
     if isinstance(kept, pa.ChunkedArray):  # one dictionary for all the rows
         kept = kept.combine_chunks()
     encoded = pc.dictionary_encode(kept)
     texts = [_outside_texts(day, fiscal_year) for day in encoded.dictionary.to_pylist()]
-    keys = encoded.indices.to_numpy().astype(np.int64)
+    keys = numbers(encoded.indices).astype(np.int64)
     block = IssueBlock(rows, keys, texts, "posted_on", *_OUTSIDE)
     return fiscal_year_check(len(block), fiscal_year), block

@@ -93,16 +93,21 @@ def copy_csv_batches(records: CanonicalRecords, rows: int = _BATCH_ROWS) -> Iter
     for start in range(0, len(records), rows):
         stop = min(len(records), start + rows)
         count = stop - start
-        columns = [_column(value, count, pa) for value in records.text_columns(start, stop)]
+        columns = [_column(value, count) for value in records.text_columns(start, stop)]
         sink = pa.BufferOutputStream()
         pa_csv.write_csv(pa.table(columns, names=list(RECORD_FIELDS)), sink, options)
         yield sink.getvalue().to_pybytes()
 
 
-def _column(value: Any, count: int, pa: Any) -> Any:
-    """A canonical text column as an Arrow array (a constant or a missing column repeated)."""
+def _column(value: Any, count: int) -> Any:
+    """A canonical text column as an Arrow array (a constant or a missing column repeated; built
+    with `normalizer.fast.arrow.scalar`: `pa.scalar` would import pandas)."""
+    import pyarrow as pa
+
+    from normalizer.fast.arrow import scalar
+
     if value is None:
         return pa.nulls(count, pa.string())
     if isinstance(value, str):
-        return pa.repeat(pa.scalar(value, pa.string()), count)
+        return pa.repeat(scalar(value, pa.string()), count)
     return value

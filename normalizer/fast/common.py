@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from normalizer.checks import columnar_record_checks, undecided_notes
+from normalizer.fast.arrow import EMPTY, array, integer, scalar
 from normalizer.fast.records import Amounts, ColumnRecords
 from normalizer.issue_columns import ordered_issues
 from normalizer.mapping import ColumnMap, normalize_header
@@ -33,6 +34,8 @@ TEXT_FIELDS = ("account", "account_name", "description", "reference", "journal")
 DISTINCT_LIMIT = 50_000
 TOTAL_LABEL = re.compile(DEFAULT_TOTAL_LABEL)
 TOTAL_START = TOTAL_LABEL_START  # a cheap prefilter, derived from the same word list
+_ZERO = integer(0)
+_ZERO_TEXT = scalar("0", pa.string())
 
 
 class NotSure(Exception):
@@ -90,7 +93,7 @@ def _folds_to(column: pa.Array, key: str) -> pa.Array | bool | None:
     hits = [i for i, value in enumerate(distinct) if normalize_header(value) == key]
     if not hits:
         return False
-    return pc.is_in(encoded.indices, value_set=pa.array(hits, encoded.indices.type))
+    return pc.is_in(encoded.indices, value_set=array(hits, encoded.indices.type))
 
 
 def _rows_reach(masks: list[pa.Array], wanted: int) -> bool:
@@ -99,7 +102,7 @@ def _rows_reach(masks: list[pa.Array], wanted: int) -> bool:
     counts = pc.cast(masks[0], pa.int32())
     for mask in masks[1:]:
         counts = pc.add(counts, pc.cast(mask, pa.int32()))
-    return bool(pc.any(pc.greater_equal(counts, wanted)).as_py())
+    return bool(pc.any(pc.greater_equal(counts, integer(wanted))).as_py())
 
 
 def require_no_totals(first: pa.Array, is_amount: bool) -> None:
@@ -127,14 +130,14 @@ def amount_units(column: pa.Array, mark: str) -> tuple[pa.Array, int, pa.Array]:
         text = pc.replace_substring(pc.replace_substring(column, ".", ""), ",", ".")
     point = pc.find_substring(text, ".")
     length = pc.utf8_length(text)
-    scales = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(length, point), 1))
+    scales = pc.if_else(pc.less(point, _ZERO), _ZERO, pc.subtract(pc.subtract(length, point), integer(1)))
     scale = int(pc.max(scales).as_py() or 0)
     digits = pc.replace_substring(text, ".", "")
-    widest = pc.max(pc.add(pc.utf8_length(digits), pc.subtract(scale, scales))).as_py() or 0
+    widest = pc.max(pc.add(pc.utf8_length(digits), pc.subtract(integer(scale), scales))).as_py() or 0
     require(widest <= MAX_DIGITS)
-    digits = pc.if_else(pc.equal(digits, ""), "0", digits)
+    digits = pc.if_else(pc.equal(digits, EMPTY), _ZERO_TEXT, digits)
     units = pc.cast(digits, pa.int64())
-    factor = pc.power(pa.scalar(10, pa.int64()), pc.cast(pc.subtract(scale, scales), pa.int64()))
+    factor = pc.power(integer(10), pc.cast(pc.subtract(integer(scale), scales), pa.int64()))
     return pc.multiply_checked(units, factor), scale, scales
 
 
@@ -155,18 +158,18 @@ def column_amounts(
             return known[index][0], known[index][1]
         return _column_units(cells[index], mark)
 
-    zero = pa.scalar(0, pa.int64())
+    zero = _ZERO
     count = len(cells[0])
     if columns.model == "signed":
         signed, scale = units_of("amount")
-        debit = pc.if_else(pc.greater_equal(signed, 0), signed, zero)
-        credit = pc.if_else(pc.less(signed, 0), pc.negate(signed), zero)
+        debit = pc.if_else(pc.greater_equal(signed, _ZERO), signed, zero)
+        credit = pc.if_else(pc.less(signed, _ZERO), pc.negate(signed), zero)
         return Amounts(units=debit, scale=scale), Amounts(units=credit, scale=scale)
     parsed = {n: units_of(n) for n in ("debit", "credit") if columns.columns(n)}
     scale = max(s for _, s in parsed.values())
     for name, (units, column_scale) in parsed.items():
         if column_scale != scale:
-            parsed[name] = (pc.multiply_checked(units, 10 ** (scale - column_scale)), scale)
+            parsed[name] = (pc.multiply_checked(units, integer(10 ** (scale - column_scale))), scale)
     require(all(_fits(units) for units, _ in parsed.values()))
     d_raw = parsed["debit"][0] if "debit" in parsed else _as_array(zero, count)
     c_raw = parsed["credit"][0] if "credit" in parsed else _as_array(zero, count)
@@ -176,13 +179,13 @@ def column_amounts(
 
 
 def _positive(values: pa.Array) -> pa.Array:
-    return pc.if_else(pc.greater(values, 0), values, pa.scalar(0, pa.int64()))
+    return pc.if_else(pc.greater(values, _ZERO), values, _ZERO)
 
 
 def _fits(units: pa.Array) -> bool:
     """Values small enough that a debit plus a credit cannot overflow int64."""
     limit = 10**MAX_DIGITS
-    return bool(pc.all(pc.less(pc.abs(units), limit)).as_py())
+    return bool(pc.all(pc.less(pc.abs(units), integer(limit))).as_py())
 
 
 def _as_array(value: Any, count: int) -> pa.Array:
@@ -194,11 +197,11 @@ def _as_array(value: Any, count: int) -> pa.Array:
 def _currency(cells: list[pa.Array], columns: ColumnMap, count: int) -> pa.Array:
     found = columns.columns("currency")
     if not found:
-        return pa.repeat(pa.scalar("", pa.string()), count)
+        return pa.repeat(EMPTY, count)
     encoded = pc.dictionary_encode(cells[found[0]])
     distinct = encoded.dictionary.to_pylist()
     require(len(distinct) <= DISTINCT_LIMIT)
-    codes = pa.array([currency_code(v) for v in distinct], pa.string())
+    codes = array([currency_code(v) for v in distinct], pa.string())
     return pc.take(codes, encoded.indices)
 
 
@@ -221,11 +224,7 @@ def finish(
     """
     count = len(cells[0])
     debit, credit = amounts
-    empty = (
-        pa.repeat(pa.scalar("", pa.string()), count)
-        if any(not columns.columns(n) for n in TEXT_FIELDS)
-        else None
-    )
+    empty = pa.repeat(EMPTY, count) if any(not columns.columns(n) for n in TEXT_FIELDS) else None
     fields: dict[str, Any] = {"row_number": row_numbers, "posted_on": posted_on}
     for field in TEXT_FIELDS:
         fields[field] = cells[columns.columns(field)[0]] if columns.columns(field) else empty

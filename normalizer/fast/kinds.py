@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from normalizer.fast.arrow import EMPTY, array, integer, scalar
 from normalizer.fast.common import (
     DISTINCT_LIMIT,
     TOTAL_LABEL,
@@ -39,6 +40,7 @@ from normalizer.mapping import normalize_header
 
 #: Rows that may repeat the header, folded cell by cell: beyond this many, the general path.
 _CANDIDATE_LIMIT = 200_000
+_FALSE = scalar(False, pa.bool_())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,11 +55,11 @@ class RowKinds:
 
 def row_kinds(cells: Sequence[pa.Array], headers: Sequence[str], amount_cols: Sequence[int]) -> RowKinds:
     """The kind of every row, as the general `Classifier` decides it (see the module docstring)."""
-    filled = [pc.not_equal(column, "") for column in cells]
+    filled = [pc.not_equal(column, EMPTY) for column in cells]
     has_amount = _any([filled[c] for c in amount_cols])
     if _plainly_ledger_lines(cells, filled[0], headers, amount_cols):
         require(bool(pc.all(has_amount).as_py()))
-        nowhere = pa.repeat(pa.scalar(False), len(cells[0]))
+        nowhere = pa.repeat(_FALSE, len(cells[0]))
         return RowKinds(header=nowhere, total=nowhere, data=pc.invert(nowhere), plain=True)
     any_filled = _any(filled)
     header = pc.and_(any_filled, _header_rows(cells, headers))
@@ -99,13 +101,13 @@ def _any(masks: Sequence[pa.Array]) -> pa.Array:
 
 def _total_rows(cells: Sequence[pa.Array], filled: Sequence[pa.Array], amount_cols: set[int]) -> pa.Array:
     """Rows whose first filled cell is outside the amount columns and reads as a total label."""
-    first = pa.repeat(pa.scalar(len(cells), pa.int16()), len(cells[0]))
+    first = pa.repeat(scalar(len(cells), pa.int16()), len(cells[0]))
     for i in range(len(cells) - 1, -1, -1):
-        first = pc.if_else(filled[i], pa.scalar(i, pa.int16()), first)
-    total = pa.repeat(pa.scalar(False), len(cells[0]))
+        first = pc.if_else(filled[i], scalar(i, pa.int16()), first)
+    total = pa.repeat(_FALSE, len(cells[0]))
     for i in pc.unique(first).to_pylist():
         if i < len(cells) and i not in amount_cols:
-            total = pc.or_(total, pc.and_(pc.equal(first, i), _total_label(cells[i])))
+            total = pc.or_(total, pc.and_(pc.equal(first, integer(i)), _total_label(cells[i])))
     return total
 
 
@@ -117,7 +119,7 @@ def _total_label(texts: pa.Array) -> pa.Array:
     distinct = pc.unique(pc.filter(texts, maybe)).to_pylist()
     require(len(distinct) <= DISTINCT_LIMIT)
     hits = [value for value in distinct if TOTAL_LABEL.search(value)]
-    return pc.and_(maybe, pc.is_in(texts, value_set=pa.array(hits, pa.string())))
+    return pc.and_(maybe, pc.is_in(texts, value_set=array(hits, pa.string())))
 
 
 def _header_rows(cells: Sequence[pa.Array], headers: Sequence[str]) -> pa.Array:
@@ -133,16 +135,16 @@ def _header_rows(cells: Sequence[pa.Array], headers: Sequence[str]) -> pa.Array:
     wanted = max(2, (len(named) + 1) // 2)
     out = np.zeros(count, dtype=bool)
     if len(named) < wanted:
-        return pa.array(out)
+        return array(out, pa.bool_())
     order = sorted(named, key=lambda i: cells[i].nbytes)
     scanned = order[: len(named) - wanted + 1]
-    matched = pa.repeat(pa.scalar(0, pa.int32()), count)
+    matched = pa.repeat(scalar(0, pa.int32()), count)
     for i in scanned:
         matched = pc.add(matched, pc.cast(_folds_to(cells[i], keys[i]), pa.int32()))
-    candidates = pc.indices_nonzero(pc.greater(matched, 0))
+    candidates = pc.indices_nonzero(pc.greater(matched, integer(0)))
     require(len(candidates) <= _CANDIDATE_LIMIT)
     if len(candidates) == 0:
-        return pa.array(out)
+        return array(out, pa.bool_())
     counts = pc.take(matched, candidates).to_pylist()
     for i in order[len(scanned) :]:
         folded: dict[str, bool] = {}
@@ -152,7 +154,7 @@ def _header_rows(cells: Sequence[pa.Array], headers: Sequence[str]) -> pa.Array:
                 hit = folded[value] = normalize_header(value) == keys[i]
             counts[n] += hit
     out[[p for p, n in zip(candidates.to_pylist(), counts, strict=True) if n >= wanted]] = True
-    return pa.array(out)
+    return array(out, pa.bool_())
 
 
 def _folds_to(column: pa.Array, key: str) -> pa.Array:
@@ -174,7 +176,7 @@ def _folds_to(column: pa.Array, key: str) -> pa.Array:
         require(len(distinct) <= DISTINCT_LIMIT)
         hits = [value for value in distinct if normalize_header(value) == key]
         if hits:
-            mask = pc.or_(mask, pc.is_in(column, value_set=pa.array(hits, pa.string())))
+            mask = pc.or_(mask, pc.is_in(column, value_set=array(hits, pa.string())))
     return mask
 
 
@@ -194,8 +196,8 @@ def inherited(values: pa.Array, anchor_filled: pa.Array, segment: pa.Array, *, b
     count = len(values)
     if count == 0:
         return values
-    previous = pa.concat_arrays([pa.array([-1], pa.int64()), segment.slice(0, count - 1)])
+    previous = pa.concat_arrays([array([-1], pa.int64()), segment.slice(0, count - 1)])
     head = pc.or_(anchor_filled, pc.not_equal(segment, previous))
-    positions = pa.array(range(count), pa.int64())
-    head_of = pc.fill_null_forward(pc.if_else(head, positions, pa.scalar(None, pa.int64())))
+    positions = array(range(count), pa.int64())
+    head_of = pc.fill_null_forward(pc.if_else(head, positions, scalar(None, pa.int64())))
     return pc.if_else(pc.and_(blank, pc.invert(head)), pc.take(values, head_of), values)

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from normalizer.canonical import CanonicalBatch
-from normalizer.fast.arrow import combined, joined
+from normalizer.fast.arrow import EMPTY, array, combined, integer, joined, literal, numbers, scalar
 from normalizer.record import Record, trusted_record
 from normalizer.sequences import LazySequence
 
@@ -43,6 +43,8 @@ _CENTS = pa.Array.from_buffers(
     ],
 )
 _TEXT_FIELDS = ("account", "account_name", "description", "reference", "journal")
+_POINT = literal(".")
+_QUOTE = literal('"')
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,19 +60,19 @@ class Amounts:
             # Whole units, a point, then the two decimals looked up: no string slicing, and no
             # multiplication that could overflow int64 (units are never negative).
             unit = 10**self.scale
-            whole = pc.divide(self.units, unit) if unit > 1 else self.units
-            fraction = pc.subtract(self.units, pc.multiply(whole, unit)) if unit > 1 else None
-            cents = pc.multiply(fraction, 10 ** (2 - self.scale)) if fraction is not None else None
+            whole = pc.divide(self.units, integer(unit)) if unit > 1 else self.units
+            fraction = pc.subtract(self.units, pc.multiply(whole, integer(unit))) if unit > 1 else None
+            cents = pc.multiply(fraction, integer(10 ** (2 - self.scale))) if fraction is not None else None
             text = pc.cast(whole, pa.string())
             if cents is None:
-                return pc.binary_join_element_wise(text, ".00", "")
-            return pc.binary_join_element_wise(text, ".", pc.take(_CENTS, cents), "")
+                return pc.binary_join_element_wise(text, literal(".00"), EMPTY)
+            return pc.binary_join_element_wise(text, _POINT, pc.take(_CENTS, cents), EMPTY)
         scale = self.scale
         digits = pc.utf8_lpad(pc.cast(self.units, pa.string()), width=scale + 1, padding="0")
         whole = pc.utf8_slice_codeunits(digits, start=0, stop=-scale)
         cents = pc.utf8_slice_codeunits(digits, start=-scale, stop=-scale + 2)
         fraction = pc.utf8_rtrim(pc.utf8_slice_codeunits(digits, start=-scale + 2), characters="0")
-        return pc.binary_join_element_wise(whole, ".", cents, fraction, "")
+        return pc.binary_join_element_wise(whole, _POINT, cents, fraction, EMPTY)
 
     def total(self, start: int = 0, stop: int | None = None) -> Decimal:
         """The exact sum of the values in rows [start, stop), with the exponent summing
@@ -92,7 +94,7 @@ def _exact_sum(units: pa.Array) -> int:
 
 def _max_significant_scale(units: pa.Array, scale: int) -> int:
     """The most fraction digits any value needs (trailing zeros do not count)."""
-    values = units.to_numpy(zero_copy_only=False)
+    values = numbers(units)
     for digits in range(scale, 2, -1):
         if (values % (10 ** (scale - digits + 1))).any():
             return digits
@@ -259,7 +261,7 @@ class ColumnRecords(LazySequence[Record]):
         count = stop - start
         table = self._columns.slice(start, count)
         dates = pc.cast(table.column("posted_on"), pa.string())
-        date_json = pc.fill_null(pc.binary_join_element_wise('"', dates, '"', ""), "null")
+        date_json = pc.fill_null(pc.binary_join_element_wise(_QUOTE, dates, _QUOTE, EMPTY), literal("null"))
         parts: list[Any] = [
             b'{"ledger_file_id":' + orjson.dumps(self._ledger_file_id) + b',"row_number":',
             pc.cast(table.column("row_number"), pa.string()),
@@ -280,7 +282,7 @@ class ColumnRecords(LazySequence[Record]):
             self._attributes_json().slice(start, count),
             "}\n",
         ]
-        return pc.binary_join_element_wise(*[combined(p) for p in parts], "")
+        return pc.binary_join_element_wise(*[literal(combined(p)) for p in parts], EMPTY)
 
     def _attributes_json(self) -> pa.Array:
         """Every record's attributes as canonical JSON, built once (the artifact and COPY share it)."""
@@ -292,26 +294,26 @@ class ColumnRecords(LazySequence[Record]):
     def _build_attributes_json(self, table: pa.Table) -> pa.Array:
         names = self._attribute_names()
         if not names:
-            return pa.repeat(pa.scalar("{}", pa.string()), table.num_rows)
+            return pa.repeat(literal("{}"), table.num_rows)
         # orjson's OPT_SORT_KEYS orders keys by their UTF-8 bytes. An absent attribute ("") is
         # left out: its fragment is null (its key is), and nulls join as nothing. A comma goes
         # before a key when an earlier attribute of the row is present.
         fragments = []
         earlier: pa.Array | None = None
-        absent = pa.scalar(None, pa.string())
+        absent = scalar(None, pa.string())
         for name in sorted(names, key=lambda n: n.encode()):
             values = combined(table.column(name))
-            present = pc.fill_null(pc.not_equal(values, ""), False)
+            present = pc.fill_null(pc.not_equal(values, EMPTY), literal(False))
             key = orjson.dumps(name).decode() + ':"'
-            keys = key if earlier is None else pc.if_else(earlier, "," + key, key)
+            keys = literal(key) if earlier is None else pc.if_else(earlier, literal("," + key), literal(key))
             fragments.append(
                 pc.binary_join_element_wise(
-                    pc.if_else(present, keys, absent), json_string_body(values), '"', ""
+                    pc.if_else(present, keys, absent), json_string_body(values), _QUOTE, EMPTY
                 )
             )
             earlier = present if earlier is None else pc.or_(earlier, present)
         return pc.binary_join_element_wise(
-            "{", *fragments, "}", "", null_handling="replace", null_replacement=""
+            literal("{"), *fragments, literal("}"), EMPTY, null_handling="replace", null_replacement=""
         )
 
     def text_columns(self, start: int, stop: int) -> tuple[Any, ...]:
@@ -347,32 +349,13 @@ def json_string_body(values: Any) -> pa.Array:
     if quote_or_backslash is None:
         return values
     needs = quote_or_backslash | control
-    subset = pc.filter(values, _bool_array(needs))
+    subset = pc.filter(values, array(needs, pa.bool_()))
     escaped = pc.replace_substring(pc.replace_substring(subset, "\\", "\\\\"), '"', '\\"')
     if control.any():
-        rows = _bool_array(control[needs])
+        rows = array(control[needs], pa.bool_())
         exact = [orjson.dumps(v).decode()[1:-1] for v in pc.filter(subset, rows).to_pylist()]
-        escaped = pc.replace_with_mask(escaped, rows, _string_array(exact).cast(escaped.type))
-    return pc.replace_with_mask(values, _bool_array(needs), escaped)
-
-
-def _bool_array(mask: Any) -> pa.Array:
-    """A numpy bool array as Arrow's, from its bits (`pa.array` would import pandas)."""
-    import numpy as np
-
-    bits = np.packbits(mask, bitorder="little")
-    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(bits)])
-
-
-def _string_array(texts: list[str]) -> pa.Array:
-    """Python strings as an Arrow string array, from buffers (`pa.array` would import pandas)."""
-    import numpy as np
-
-    encoded = [text.encode() for text in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
-    return pa.Array.from_buffers(pa.large_string(), len(encoded), buffers)
+        escaped = pc.replace_with_mask(escaped, rows, array(exact, pa.large_string()).cast(escaped.type))
+    return pc.replace_with_mask(values, array(needs, pa.bool_()), escaped)
 
 
 def _escape_rows(values: pa.Array) -> tuple[Any, Any]:

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from normalizer.fast.arrow import EMPTY, integer, literal, numbers
 from normalizer.fast.common import ColumnUnits, require
 from normalizer.structure.totals import TotalFinding
 
@@ -43,12 +44,12 @@ def total_findings(  # noqa: PLR0917
     path's parse of a figure.
     """
     mark, plain, parse = reading
-    filled = {i: pc.not_equal(cells[i], "") for i in range(len(cells))}
+    filled = {i: pc.not_equal(cells[i], EMPTY) for i in range(len(cells))}
     first = _first_filled_column(filled, len(rows))
     for i, mask in filled.items():
         if i not in amount_cols:
             # a figure outside the amount columns: decline (its column's parse is per cell)
-            later = pc.and_(mask, pc.less(first, i))
+            later = pc.and_(mask, pc.less(first, integer(i)))
             require(not pc.any(later).as_py())
     starts = np.flatnonzero(np.diff(data_segment, prepend=-1)) if len(data_segment) else np.array([], int)
     seg_ids = data_segment[starts] if len(starts) else np.array([], np.int64)
@@ -92,9 +93,9 @@ _ZERO = Decimal(0)
 
 
 def _first_filled_column(filled: dict[int, pa.Array], count: int) -> pa.Array:
-    first = pa.repeat(pa.scalar(len(filled), pa.int64()), count)
+    first = pa.repeat(integer(len(filled)), count)
     for i in sorted(filled, reverse=True):
-        first = pc.if_else(filled[i], pa.scalar(i, pa.int64()), first)
+        first = pc.if_else(filled[i], integer(i), first)
     return first
 
 
@@ -134,7 +135,7 @@ class _ColumnSums:
 
 def _column_sums(units: tuple[pa.Array, int, pa.Array], starts: np.ndarray) -> _ColumnSums:
     values, scale, scales = units
-    return _ColumnSums(values.to_numpy(), scale, pc.cast(scales, pa.int64()).to_numpy(), starts)
+    return _ColumnSums(numbers(values), scale, numbers(pc.cast(scales, pa.int64())), starts)
 
 
 def stated_figures(
@@ -143,7 +144,7 @@ def stated_figures(
     """`parse` of each figure; a plain number in the decimal mark (`plain`, the pattern every
     ledger line's amount matched) reads as its digits without grouping, as `parse_amount`
     reads it (a negative zero as zero), without a call per figure."""
-    is_plain = pc.fill_null(pc.match_substring_regex(texts, plain), False)
+    is_plain = pc.fill_null(pc.match_substring_regex(texts, plain), literal(False))
     if mark == ",":
         digits = pc.replace_substring(pc.replace_substring(texts, ".", ""), ",", ".")
     else:
