@@ -10,13 +10,12 @@ import hashlib
 import io
 import queue
 import shutil
-import sys
 import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ledgerstore.artifacts.codec import ArtifactCodec, LineBlock, LineBlockReader, LineChunkReader
 from ledgerstore.artifacts.format_v1 import V1
+from ledgerstore.concurrency import prompt_thread_switches
 from ledgerstore.errors import (
     ArtifactConflictError,
     ArtifactFormatError,
@@ -324,37 +324,6 @@ class VerifiedArtifact:
                 f"{self._expected.key} holds {got.count} records (sha256 {got.records_sha256});"
                 f" expected {summary.count} (sha256 {summary.records_sha256})",
             )
-
-
-#: The thread switch interval while a reader thread runs beside a consumer (the default is 5 ms).
-_SWITCH_INTERVAL = 0.0005
-_switches = threading.Lock()
-_switch_users: list[float] = []  # the interval each user found, the first one's restored
-
-
-@contextmanager
-def prompt_thread_switches() -> Iterator[None]:
-    """Within: the interpreter hands the GIL between threads every 0.5 ms, not every 5 ms.
-
-    A reader thread's C calls (decompressing, hashing) drop the GIL and take it back several
-    times a block. Each time, it waits for the consumer, which holds the GIL while it builds
-    records, to let go: after the switch interval, so the reader made a step per 5 ms and the
-    stream was ~1.5x slower than with no thread at all. The interval is the interpreter's,
-    so it is restored when the last user leaves (unless something else changed it meanwhile).
-    """
-    with _switches:
-        found = sys.getswitchinterval()
-        _switch_users.append(found)
-        if found > _SWITCH_INTERVAL:
-            sys.setswitchinterval(_SWITCH_INTERVAL)
-    try:
-        yield
-    finally:
-        with _switches:
-            first = _switch_users[0]
-            _switch_users.pop()
-            if not _switch_users and sys.getswitchinterval() == min(first, _SWITCH_INTERVAL):
-                sys.setswitchinterval(first)
 
 
 class _Failed:

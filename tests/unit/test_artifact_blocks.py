@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from ledgerstore import concurrency
 from ledgerstore.artifacts import format_v1 as artifact_format
 from ledgerstore.artifacts import io as artifact_io
 from ledgerstore.artifacts.format_v1 import V1, decode_artifact_blocks, encode_artifact
@@ -145,27 +146,6 @@ def test_the_reader_waits_for_its_consumer(monkeypatch: pytest.MonkeyPatch) -> N
     assert _reader_threads() == []
 
 
-def test_thread_switches_are_prompt_while_a_reader_runs_and_restored_after() -> None:
-    before = sys.getswitchinterval()
-    assert before > artifact_io._SWITCH_INTERVAL  # the interpreter's default, 5 ms
-    with artifact_io.prompt_thread_switches():
-        assert sys.getswitchinterval() == artifact_io._SWITCH_INTERVAL
-        with artifact_io.prompt_thread_switches():  # two streams at once
-            assert sys.getswitchinterval() == artifact_io._SWITCH_INTERVAL
-        assert sys.getswitchinterval() == artifact_io._SWITCH_INTERVAL  # one still reads
-    assert sys.getswitchinterval() == before
-
-
-def test_a_switch_interval_set_meanwhile_is_left_alone() -> None:
-    before = sys.getswitchinterval()
-    try:
-        with artifact_io.prompt_thread_switches():
-            sys.setswitchinterval(0.002)  # the application's own choice, made while reading
-        assert sys.getswitchinterval() == 0.002
-    finally:
-        sys.setswitchinterval(before)
-
-
 def test_the_record_stream_reads_with_prompt_switches(monkeypatch: pytest.MonkeyPatch) -> None:
     records = _varied(50)
     store = MemoryStore()
@@ -181,5 +161,5 @@ def test_the_record_stream_reads_with_prompt_switches(monkeypatch: pytest.Monkey
     monkeypatch.setattr(artifact_format._BatchDecoder, "block_records", watched)
     before = sys.getswitchinterval()
     assert list(read_verified(store, 1, info, summary)) == records
-    assert seen and set(seen) == {artifact_io._SWITCH_INTERVAL}
+    assert seen and set(seen) == {concurrency._SWITCH_INTERVAL}
     assert sys.getswitchinterval() == before
