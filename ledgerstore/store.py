@@ -20,7 +20,6 @@ from sqlalchemy.engine import Engine
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import freeze_ledger
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
-from ledgerstore.concurrency import prompt_thread_switches
 from ledgerstore.db.database import open_database
 from ledgerstore.errors import UploadRejectedError
 from ledgerstore.ledgers import repository
@@ -159,7 +158,7 @@ class LedgerStore:
         # The raw bytes are hashed, stored and their row created (I/O, mostly without the GIL)
         # while they are normalized for the id that row will have (pure, writes nothing): a crash
         # in either leaves what an upload alone would.
-        with prompt_thread_switches(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload") as pool:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload") as pool:
             uploading = pool.submit(
                 upload,
                 self.engine,

@@ -29,7 +29,6 @@ from sqlalchemy.engine import Connection, Engine
 from ledgerstore.artifacts.codec import CodecRegistry
 from ledgerstore.artifacts.ensure import ensure_artifact, from_hot
 from ledgerstore.artifacts.formats import DEFAULT_CODECS
-from ledgerstore.concurrency import prompt_thread_switches
 from ledgerstore.db.schema import hot_partition_name, shared_slot, shared_slot_name
 from ledgerstore.hot.partitions import (
     StagedPartition,
@@ -130,7 +129,7 @@ def _stage_while_freezing(
         with engine.begin() as own:
             freeze(own)
 
-    with prompt_thread_switches(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="freeze") as pool:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="freeze") as pool:
         frozen = pool.submit(freeze_apart)
         staged = stage_partition(connection, ledger_file_id, records)
         frozen.result()  # a failed freeze raises here and the transaction rolls the staging back
