@@ -19,11 +19,11 @@ import io
 import re
 import struct
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import make_dataclass
 from decimal import Decimal
 from operator import attrgetter
 from types import MappingProxyType
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 import msgspec
 from isal import igzip, igzip_lib, isal_zlib
@@ -33,7 +33,7 @@ from ledgerstore.artifacts.keys import artifact_key
 from ledgerstore.errors import ArtifactFormatError
 from ledgerstore.summary import RecordSummary, SummaryBuilder
 from normalizer.canonical import CanonicalRecords, record_to_json
-from normalizer.record import Record
+from normalizer.record import RECORD_SCHEMA, Record
 
 #: isal level 1: ~9x faster than zlib level 9 for ~1.4x the size (see docs/performance).
 COMPRESS_LEVEL = 1
@@ -317,37 +317,35 @@ class _BatchDecoder:
         and checks every field is there with its type: an amount must be a JSON string, never
         a number. Each is then sealed into a `Record` in place, its amounts made Decimals.
         """
-        stored = _STORED_RECORDS.decode(array)
+        stored: list[Any] = _STORED_RECORDS.decode(array)
         for draft in stored:  # once per record: everything inlined, no call but the parsers
-            draft.debit = Decimal(draft.debit)  # type: ignore[assignment]
-            draft.credit = Decimal(draft.credit)  # type: ignore[assignment]
-            draft.attributes = MappingProxyType(draft.attributes)  # type: ignore[assignment]
-            draft.__class__ = Record  # type: ignore[assignment]  # sealed (see RecordDraft)
-        return stored  # type: ignore[return-value]
+            draft.debit = Decimal(draft.debit)
+            draft.credit = Decimal(draft.credit)
+            draft.attributes = MappingProxyType(draft.attributes)
+            draft.__class__ = Record  # sealed (see RecordDraft)
+        return stored
 
 
-@dataclass(slots=True)
-class _StoredRecord:
-    """A record as msgspec decodes format 1's JSON: `Record`'s slots, the amounts as their text.
-
-    Same slots in the same order as `Record` (a test checks), so a decoded one is sealed into a
-    `Record` in place once its amounts are Decimals (see `RecordDraft`).
-    """
-
-    ledger_file_id: int | None
-    row_number: int
-    posted_on: dt.date | None
-    account: str
-    account_name: str
-    description: str
-    reference: str
-    journal: str
-    debit: str
-    credit: str
-    currency: str
-    attributes: dict[str, str]
-
-
+#: How format 1 stores each kind of field (`normalizer.record.FieldKind`): money as its text.
+_STORED_TYPES: dict[str, Any] = {
+    "id": int | None,  # None only before a record is stored, as `Record` allows
+    "integer": int,
+    "date": dt.date,
+    "text": str,
+    "money": str,
+    "mapping": dict[str, str],
+}
+#: A record as msgspec decodes format 1's JSON, derived from `RECORD_SCHEMA`: `Record`'s slots
+#: in `Record`'s order (a test checks), so a decoded one is sealed into a `Record` in place once
+#: its amounts are Decimals (see `RecordDraft`). Every field is required, of its kind's type.
+_StoredRecord: Any = make_dataclass(
+    "_StoredRecord",
+    [
+        (spec.name, _STORED_TYPES[spec.kind] | None if spec.nullable else _STORED_TYPES[spec.kind])
+        for spec in RECORD_SCHEMA
+    ],
+    slots=True,
+)
 _STORED_RECORDS = msgspec.json.Decoder(list[_StoredRecord])
 #: What a malformed stored record raises while it is decoded.
 _MALFORMED = (msgspec.DecodeError, ArithmeticError)
