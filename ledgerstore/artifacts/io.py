@@ -215,7 +215,7 @@ class VerifiedArtifact:
                 # the GIL) while this one builds the records of the block before.
                 with (
                     prompt_thread_switches(),
-                    closing(_read_ahead(codec.line_blocks(self._spool), digest)) as blocks,
+                    closing(_read_ahead(codec.line_blocks(self._spool), digest, keep_lines=False)) as blocks,
                 ):
                     for block in blocks:
                         built = 0
@@ -336,13 +336,18 @@ class _Failed:
 
 
 _DONE = object()
+_NO_LINES = memoryview(b"")
 
 
-def _read_ahead(blocks: Iterator[LineBlock], digest: RecordDigest) -> Generator[LineBlock, None, None]:
+def _read_ahead(
+    blocks: Iterator[LineBlock], digest: RecordDigest, *, keep_lines: bool = True
+) -> Generator[LineBlock, None, None]:
     """`blocks`, produced and hashed (their lines into `digest`, uncounted) in a thread of its own.
 
     At most `_BLOCKS_AHEAD` blocks wait; an error of the reader is raised here, at the point of
-    the stream it happened. Closing this generator stops the thread and waits for it.
+    the stream it happened. Closing this generator stops the thread and waits for it. Without
+    `keep_lines` the blocks handed on hold their stored lines only (the record stream needs no
+    more once the lines are hashed; the memory is freed a block earlier).
     """
     handoff: queue.Queue[object] = queue.Queue(maxsize=_BLOCKS_AHEAD)
     stop = threading.Event()
@@ -360,7 +365,12 @@ def _read_ahead(blocks: Iterator[LineBlock], digest: RecordDigest) -> Generator[
         try:
             for block in blocks:
                 digest.update_lines(block.lines, 0)
-                if not hand_on(block):
+                handed = (
+                    block
+                    if keep_lines
+                    else LineBlock(stored=block.stored, lines=_NO_LINES, count=block.count)
+                )
+                if not hand_on(handed):
                     return
         except BaseException as exc:  # handed to the consumer, raised there
             hand_on(_Failed(exc))

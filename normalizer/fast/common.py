@@ -158,12 +158,11 @@ def column_amounts(
             return known[index][0], known[index][1]
         return _column_units(cells[index], mark)
 
-    zero = _ZERO
     count = len(cells[0])
     if columns.model == "signed":
         signed, scale = units_of("amount")
-        debit = pc.if_else(pc.greater_equal(signed, _ZERO), signed, zero)
-        credit = pc.if_else(pc.less(signed, _ZERO), pc.negate(signed), zero)
+        debit = pc.if_else(pc.greater_equal(signed, _ZERO), signed, _ZERO)
+        credit = pc.if_else(pc.less(signed, _ZERO), pc.negate(signed), _ZERO)
         return Amounts(units=debit, scale=scale), Amounts(units=credit, scale=scale)
     parsed = {n: units_of(n) for n in ("debit", "credit") if columns.columns(n)}
     scale = max(s for _, s in parsed.values())
@@ -171,8 +170,8 @@ def column_amounts(
         if column_scale != scale:
             parsed[name] = (pc.multiply_checked(units, integer(10 ** (scale - column_scale))), scale)
     require(all(_fits(units) for units, _ in parsed.values()))
-    d_raw = parsed["debit"][0] if "debit" in parsed else _as_array(zero, count)
-    c_raw = parsed["credit"][0] if "credit" in parsed else _as_array(zero, count)
+    d_raw = parsed["debit"][0] if "debit" in parsed else _as_array(_ZERO, count)
+    c_raw = parsed["credit"][0] if "credit" in parsed else _as_array(_ZERO, count)
     d = pc.add_checked(_positive(d_raw), _positive(pc.negate(c_raw)))
     c = pc.add_checked(_positive(c_raw), _positive(pc.negate(d_raw)))
     return Amounts(units=d, scale=scale), Amounts(units=c, scale=scale)
