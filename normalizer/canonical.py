@@ -176,6 +176,16 @@ class CanonicalRecords(Protocol):
         """
         ...
 
+    def typed_columns(self, start: int, stop: int) -> Sequence[Any] | None:
+        """Rows [start, stop) in their own Arrow types, one column per field in `RECORD_FIELDS`
+        order: the ledger file id as one value for the batch, int64 row numbers, date32 dates,
+        strings, `decimal128(38, 2)` amounts, the attributes as canonical JSON objects (text).
+
+        None, for every batch, when an amount needs more than two decimals: one decimal column
+        has one scale, and a canonical amount keeps each value's own.
+        """
+        ...
+
     def text_columns(self, start: int, stop: int) -> Sequence[Any]:
         """Rows [start, stop) as one text column per field, in `RECORD_FIELDS` order.
 

@@ -42,6 +42,8 @@ _CENTS = pa.Array.from_buffers(
         pa.py_buffer(b"".join(b"%02d" % c for c in range(100))),
     ],
 )
+#: Digits of the decimal128 amount columns (`Amounts.decimals`): any int64 number of units fits.
+_DECIMAL_DIGITS = 38
 _TEXT_FIELDS = ("account", "account_name", "description", "reference", "journal")
 _POINT = literal(".")
 _QUOTE = literal('"')
@@ -73,6 +75,22 @@ class Amounts:
         cents = pc.utf8_slice_codeunits(digits, start=-scale, stop=-scale + 2)
         fraction = pc.utf8_rtrim(pc.utf8_slice_codeunits(digits, start=-scale + 2), characters="0")
         return pc.binary_join_element_wise(whole, _POINT, cents, fraction, EMPTY)
+
+    def decimals(self) -> pa.Array | None:
+        """The values as one `decimal128(38, 2)` column, exactly; None when a value needs more
+        than two decimals (one decimal column has one scale, and a canonical amount keeps each
+        value's own: `1.5` is `1.50`, `1.234` stays `1.234`)."""
+        if self.scale > 2 and _max_significant_scale(self.units, self.scale) > 2:
+            return None
+        if self.scale > 2:  # every value has at most two significant decimals: exact division
+            units = pc.divide(self.units, integer(10 ** (self.scale - 2)))
+            exact = pc.cast(units, pa.decimal128(_DECIMAL_DIGITS, 0))
+        else:  # int64 to decimal multiplies by 10**(2 - scale) without overflow (38 digits)
+            exact = pc.cast(self.units, pa.decimal128(_DECIMAL_DIGITS, 2 - self.scale))
+        # Reinterpreted at scale 2: the same 128-bit unscaled values, now units of a hundredth.
+        return pa.Array.from_buffers(
+            pa.decimal128(_DECIMAL_DIGITS, 2), len(exact), exact.buffers(), offset=exact.offset
+        )
 
     def total(self, start: int = 0, stop: int | None = None) -> Decimal:
         """The exact sum of the values in rows [start, stop), with the exponent summing
@@ -330,6 +348,38 @@ class ColumnRecords(LazySequence[Record]):
             table.column("currency"),
             self._attributes_json().slice(start, count),
         )
+
+    def typed_columns(self, start: int, stop: int) -> tuple[Any, ...] | None:
+        """Rows [start, stop) in their own Arrow types, one column per field (`CanonicalRecords`).
+
+        The ledger file id is one value for the batch (an int or None); row numbers are int64,
+        dates date32 (null when absent), amounts `decimal128(38, 2)`, the attributes canonical
+        JSON objects as text. None when an amount column needs more than two decimals
+        (`Amounts.decimals`): then no batch of these records has typed columns.
+        """
+        debit, credit = self._decimals("debit"), self._decimals("credit")
+        if debit is None or credit is None:
+            return None
+        count = stop - start
+        table = self._columns.slice(start, count)
+        return (
+            self._ledger_file_id,
+            combined(table.column("row_number")),
+            combined(table.column("posted_on")),
+            *(combined(table.column(name)) for name in _TEXT_FIELDS),
+            debit.slice(start, count),
+            credit.slice(start, count),
+            combined(table.column("currency")),
+            self._attributes_json().slice(start, count),
+        )
+
+    def _decimals(self, name: str) -> pa.Array | None:
+        key = f"{name} decimals"
+        with self._lock:
+            if key not in self._cache:
+                amounts = self.debit if name == "debit" else self.credit
+                self._cache[key] = amounts.decimals()
+            return self._cache[key]
 
 
 def json_string_body(values: Any) -> pa.Array:

@@ -5,7 +5,7 @@ pyarrow imports pandas (a quarter of a second of every ingest) the first time it
 Python value or a numpy array, or converts an array to numpy; the columnar path and the COPY
 and artifact encoders build their Arrow values with `normalizer.fast.arrow` instead. A fresh
 process normalizes files the columnar path takes (plain lines, lines outside the fiscal year,
-total rows), encodes their artifact and their COPY rows, and reports whether pandas was
+total rows), encodes their artifact and their COPY rows (binary and CSV), and reports whether pandas was
 imported. (The general path's `RecordCollector` and the workbook path still convert Python
 values with pyarrow.)
 """
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _CHILD = """
 import json, sys
 from ledgerstore.artifacts.format_v1 import ArtifactEncoder
-from ledgerstore.hot.copy import copy_csv_batches
+from ledgerstore.hot.copy import copy_binary_batches, copy_csv_batches
 from normalizer import normalize
 
 kinds = []
@@ -39,6 +39,8 @@ for path, year in zip(sys.argv[1::2], sys.argv[2::2]):
     for _ in encoder.chunks():
         pass
     for _ in copy_csv_batches(result.records):
+        pass
+    for _ in copy_binary_batches(result.records):
         pass
     kinds.append(type(result.records).__name__)
 print(json.dumps({"pandas": "pandas" in sys.modules, "records": kinds}))

@@ -195,3 +195,42 @@ def test_escapes_found_across_scan_blocks(block: int, monkeypatch: pytest.Monkey
     monkeypatch.setattr(columnar, "_SCAN_BYTES", block)
     values = ["ab", 'c"d', "", "\\", "e\nf", "plain text", '"', "🚀\t"]
     assert json_string_body(pa.array(values)).to_pylist() == _reference(values)
+
+
+@pytest.mark.parametrize("scale", [0, 1, 2, 3, 6])
+def test_amount_decimals_are_the_canonical_amounts(scale: int) -> None:
+    """At two decimals, exactly the canonical amounts, whatever scale the units are in; None when
+    a value needs a third decimal (one decimal column has one scale)."""
+    step = 10 ** max(0, scale - 2)  # units with no significant digit past the second decimal
+    units = [u * step for u in (0, 1, 5, 9, 10, 99, 100, 101, 12345, 10**12 + 7)] + [2**62 // step * step]
+    decimals = Amounts(units=pa.array(units, pa.int64()), scale=scale).decimals()
+    assert decimals is not None and decimals.type == pa.decimal128(38, 2)
+    expected = [format(canonical_amount(Decimal(u).scaleb(-scale)), "f") for u in units]
+    assert [format(d, "f") for d in decimals.to_pylist()] == expected
+    finer = Amounts(units=pa.array([*units, 1], pa.int64()), scale=scale).decimals()
+    assert (finer is None) == (scale > 2)
+
+
+@pytest.mark.parametrize("scale", [0, 2, 3])
+def test_typed_columns_hold_the_text_columns_values(scale: int) -> None:
+    records = _column_records(2_000, seed=scale, scale=scale)
+    if scale > 2:  # random units at scale 3 need their third decimal: no typed columns
+        assert records.typed_columns(0, 10) is None
+        return
+    typed = records.typed_columns(100, 1_300)
+    text = records.text_columns(100, 1_300)
+    assert typed is not None and typed[0] == 9 and text[0] == "9"
+    as_text = [[_as_text(value) for value in column.to_pylist()] for column in typed[1:]]
+    assert as_text == [column.to_pylist() for column in text[1:]]
+    assert typed[8].type == typed[9].type == pa.decimal128(38, 2)
+
+
+def _as_text(value: object) -> str | None:
+    """A typed value as its canonical text column writes it."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
