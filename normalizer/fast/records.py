@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 import struct
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import orjson
@@ -122,7 +123,7 @@ def _max_significant_scale(units: pa.Array, scale: int) -> int:
 class ColumnRecords(LazySequence[Record]):
     """Records held as columns; see the module docstring. Immutable."""
 
-    __slots__ = ("_cache", "_columns", "_digest", "_ledger_file_id", "_lock", "credit", "debit")
+    __slots__ = ("_cache", "_columns", "_digest", "_ledger_file_id", "_lock", "_locks", "credit", "debit")
     item_name = "record"
 
     def __init__(
@@ -141,20 +142,22 @@ class ColumnRecords(LazySequence[Record]):
         self.credit = credit
         self._cache: dict[str, pa.Array] = {}
         # The artifact and the hot COPY may encode the same records in two threads at once: the
-        # derived columns they share are built once, under this lock.
+        # derived columns they share are built once, each under a lock of its own (`_shared`).
         self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
         self._digest: tuple[str, int, Decimal, Decimal] | None = None
 
     # -- Sequence -------------------------------------------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
         # A lock does not pickle (records come back from the reader child process): a new one.
-        return {name: getattr(self, name) for name in self.__slots__ if name != "_lock"}
+        return {name: getattr(self, name) for name in self.__slots__ if name not in ("_lock", "_locks")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
         self._lock = threading.Lock()
+        self._locks = {}
 
     def __len__(self) -> int:
         return int(self._columns.num_rows)
@@ -189,6 +192,7 @@ class ColumnRecords(LazySequence[Record]):
         )
         twin._cache = self._cache  # ledger-independent columns, computed once for every owner
         twin._lock = self._lock
+        twin._locks = self._locks
         return twin
 
     def take(self, positions: pa.Array) -> ColumnRecords:
@@ -200,12 +204,22 @@ class ColumnRecords(LazySequence[Record]):
             credit=Amounts(units=pc.take(self.credit.units, positions), scale=self.credit.scale),
         )
 
-    def _text(self, name: str) -> pa.Array:
+    def _shared(self, key: str, build: Callable[[], Any]) -> Any:
+        """The derived column `key`, built once for every thread and every owner of these columns.
+
+        Each key has a lock of its own: one thread building a column holds up only a thread that
+        needs that same column, not one reading another.
+        """
         with self._lock:
-            if name not in self._cache:
-                amounts = self.debit if name == "debit" else self.credit
-                self._cache[name] = amounts.canonical_text()
-            return self._cache[name]
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = build()
+            return self._cache[key]
+
+    def _text(self, name: str) -> pa.Array:
+        amounts = self.debit if name == "debit" else self.credit
+        return self._shared(name, amounts.canonical_text)
 
     def _attribute_names(self) -> list[str]:
         return list(self._columns.column_names[8:])
@@ -297,17 +311,29 @@ class ColumnRecords(LazySequence[Record]):
             '","currency":"',
             json_string_body(table.column("currency")),
             '","attributes":',
-            self._attributes_json().slice(start, count),
+            self._attributes_json(start, stop),
             "}\n",
         ]
         return pc.binary_join_element_wise(*[literal(combined(p)) for p in parts], EMPTY)
 
-    def _attributes_json(self) -> pa.Array:
-        """Every record's attributes as canonical JSON, built once (the artifact and COPY share it)."""
-        with self._lock:
-            if "attributes" not in self._cache:
-                self._cache["attributes"] = self._build_attributes_json(self._columns)
-            return self._cache["attributes"]
+    def _attributes_json(self, start: int, stop: int) -> pa.Array:
+        """The attributes of rows [start, stop) as canonical JSON objects.
+
+        Built a block of `_BATCH_ROWS` rows at a time, each block once (the artifact and the hot
+        COPY share them): a consumer starts on its first batch as soon as that block is built
+        (~25 ms), not after the whole column (~0.4 s for 1M rows). A batch aligned on the blocks,
+        as both consumers' are, is a block itself, not a copy.
+        """
+        first, last = start // _BATCH_ROWS, max(start, stop - 1) // _BATCH_ROWS
+        blocks = [
+            self._shared(f"attributes {block}", partial(self._attributes_block, block))
+            for block in range(first, last + 1)
+        ]
+        column = blocks[0] if len(blocks) == 1 else pa.concat_arrays(blocks)
+        return column.slice(start - first * _BATCH_ROWS, stop - start)
+
+    def _attributes_block(self, block: int) -> pa.Array:
+        return self._build_attributes_json(self._columns.slice(block * _BATCH_ROWS, _BATCH_ROWS))
 
     def _build_attributes_json(self, table: pa.Table) -> pa.Array:
         names = self._attribute_names()
@@ -346,7 +372,7 @@ class ColumnRecords(LazySequence[Record]):
             self._text("debit").slice(start, count),
             self._text("credit").slice(start, count),
             table.column("currency"),
-            self._attributes_json().slice(start, count),
+            self._attributes_json(start, stop),
         )
 
     def typed_columns(self, start: int, stop: int) -> tuple[Any, ...] | None:
@@ -370,16 +396,12 @@ class ColumnRecords(LazySequence[Record]):
             debit.slice(start, count),
             credit.slice(start, count),
             combined(table.column("currency")),
-            self._attributes_json().slice(start, count),
+            self._attributes_json(start, stop),
         )
 
     def _decimals(self, name: str) -> pa.Array | None:
-        key = f"{name} decimals"
-        with self._lock:
-            if key not in self._cache:
-                amounts = self.debit if name == "debit" else self.credit
-                self._cache[key] = amounts.decimals()
-            return self._cache[key]
+        amounts = self.debit if name == "debit" else self.credit
+        return self._shared(f"{name} decimals", amounts.decimals)
 
 
 def json_string_body(values: Any) -> pa.Array:

@@ -234,3 +234,17 @@ def _as_text(value: object) -> str | None:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+def test_attribute_blocks_serve_batches_across_their_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The attributes JSON is built in blocks; batches that are not aligned on them (or span
+    several) get exactly the rows they ask for."""
+    import normalizer.fast.records as columnar
+
+    expected = b"".join(jsonl_lines(list(_column_records(3_000, seed=4))))
+    monkeypatch.setattr(columnar, "_BATCH_ROWS", 100)
+    records = _column_records(3_000, seed=4)
+    assert b"".join(bytes(b.lines) for b in records.canonical_batches(rows=777)) == expected
+    whole = records.text_columns(0, 3_000)[-1].to_pylist()
+    assert records.text_columns(150, 2_250)[-1].to_pylist() == whole[150:2_250]
+    assert records.text_columns(200, 200)[-1].to_pylist() == []
