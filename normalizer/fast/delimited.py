@@ -45,6 +45,7 @@ from normalizer.fast.common import (
     require_simple,
 )
 from normalizer.fast.kinds import RowKinds, inherited, row_kinds, segments
+from normalizer.fast.parallel import each
 from normalizer.fast.totals import total_findings
 from normalizer.mapping import ColumnMap, build_column_map
 from normalizer.readers.limits import Limits
@@ -178,16 +179,18 @@ def _trimmed_columns(parsed: list[pa.Table]) -> list[pa.Array]:
     line (quoting at most doubles a cell, plus 3 per cell) by the general reader's limit.
     """
     frame = parsed.pop()
-    cells = []
-    longest = 0
-    while frame.num_columns:
-        column = frame.column(0)
-        frame = frame.remove_column(0)
-        longest += 2 * int(pc.max(pc.binary_length(column)).as_py() or 0) + 3
-        cells.append(combined(pc.utf8_trim(column, characters=WHITESPACE)))
-        del column
-    require(longest <= Limits().max_line_chars)
-    return cells
+    untrimmed: list[pa.ChunkedArray | None] = [frame.column(i) for i in range(frame.num_columns)]
+    del frame
+
+    def trim(i: int) -> tuple[int, pa.Array]:
+        column = untrimmed[i]
+        untrimmed[i] = None  # dropped once trimmed: the whole text is never held twice
+        longest = 2 * int(pc.max(pc.binary_length(column)).as_py() or 0) + 3
+        return longest, combined(pc.utf8_trim(column, characters=WHITESPACE))
+
+    trimmed = each(trim, range(len(untrimmed)))
+    require(sum(longest for longest, _ in trimmed) <= Limits().max_line_chars)
+    return [column for _, column in trimmed]
 
 
 def _require_same_start(cells: list[pa.Array], table: Table) -> None:
@@ -233,7 +236,8 @@ def _build(  # noqa: PLR0917
     detected["inherit"] = Detected(value=list(inherit), confidence=0.9 if inherit else 1.0, source="detected")
     if inherit:
         cells, posted_on = _continued(cells, posted_on, columns, inherit, pc.filter(segment, kinds.data))
-    units = {c: amount_units(cells[c], mark or ".") for c in amount_cols}  # whole numbers: either mark
+    parsed = each(lambda c: amount_units(cells[c], mark or "."), amount_cols)  # whole numbers: either mark
+    units = dict(zip(amount_cols, parsed, strict=True))
     debit, credit = column_amounts(cells, columns, mark or ".", units)
     checks: list[CheckResult] = []
     issues: list[Issue] = []

@@ -36,6 +36,7 @@ from normalizer.fast.common import (
     require_no_headers,
     require_no_totals,
 )
+from normalizer.fast.parallel import each
 from normalizer.mapping import normalize_header
 
 #: Rows that may repeat the header, folded cell by cell: beyond this many, the general path.
@@ -85,7 +86,8 @@ def _plainly_ledger_lines(
     keys = [normalize_header(h) for h in headers]
     try:
         require_no_totals(cells[0], 0 in amount_cols)  # first: it settles report files cheaply
-        never = {c for c in amount_cols if not keys[c] or not pc.any(_folds_to(cells[c], keys[c])).as_py()}
+        folds = each(lambda c: not keys[c] or not pc.any(_folds_to(cells[c], keys[c])).as_py(), amount_cols)
+        never = {c for c, no in zip(amount_cols, folds, strict=True) if no}
         require_no_headers(list(cells), headers, never)
     except NotSure:
         return False
