@@ -59,8 +59,12 @@ class MemoryStore:
             return key in self._objects
 
     def size(self, key: str) -> int:
-        """Return the object's length."""
-        return len(self.read_bytes(key))
+        """Return the object's length (no read of its bytes, as a remote store's HEAD)."""
+        validate_key(key)
+        with self._lock:
+            if key not in self._objects:
+                raise self._not_found(key)
+            return len(self._objects[key])
 
     def list(self, prefix: str = "") -> Iterator[str]:
         """Yield the sorted keys starting with `prefix` (a snapshot taken at the call)."""
