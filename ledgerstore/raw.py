@@ -53,16 +53,13 @@ def raw_key(raw_sha256: str, original_name: str) -> str:
 def store_raw(
     objects: ObjectStore, data: bytes, original_name: str, *, sha256: str | None = None
 ) -> ObjectInfo:
-    """Store raw bytes at their content address (an identical object already there is reused:
-    read back and checked, which costs less than writing and syncing it again).
+    """Store raw bytes at their content address (an identical object already there is reused).
 
     `sha256`: the bytes' digest when the caller has just computed it (a 1M-row file costs ~0.2 s
     to hash); else it is computed here.
     """
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     info = ObjectInfo(key=raw_key(sha256, original_name), size=len(data), sha256=sha256)
-    if holds_content(objects, info):
-        return info  # the same bytes, stored by an earlier upload: checked, not written again
     try:
         return objects.put_once(info.key, data)
     except ObjectExistsError:

@@ -35,8 +35,14 @@ class LocalStore:
         return f"LocalStore({self.url!r})"
 
     def put_once(self, key: str, data: PutData) -> ObjectInfo:
-        """Write the object to a temp file, fsync it, and link it into place if the key is free."""
+        """Write the object to a temp file, fsync it, and link it into place if the key is free.
+
+        A key already taken is refused before anything is written (the same bytes uploaded
+        again are not written and synced only to be refused); the link still settles a race.
+        """
         target = self._path(key)
+        if target.is_file():
+            raise ObjectExistsError(f"object {shown(key)} already exists in {self.url}", key=key)
         self._make_parent(target, key)
         temp = target.with_name(f".{uuid.uuid4().hex}{TEMP_SUFFIX}")
         try:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ledgerstore import LedgerStore
-from ledgerstore.errors import LedgerUnavailableError, ObjectExistsError
+from ledgerstore.errors import LedgerUnavailableError
 from ledgerstore.objectstore.memory import MemoryStore
 from ledgerstore.raw import RAW_PREFIX, normalize_stored
 from normalizer import NormalizeResult, normalize
@@ -22,12 +22,6 @@ class RawReadCounter(MemoryStore):
     def __init__(self) -> None:
         super().__init__("raw-reads")
         self.raw_reads = 0
-        self.raw_writes = 0
-
-    def put_once(self, key: str, data: Any) -> Any:
-        if key.startswith(RAW_PREFIX):
-            self.raw_writes += 1
-        return super().put_once(key, data)
 
     def read_bytes(self, key: str) -> bytes:
         if key.startswith(RAW_PREFIX):
@@ -58,20 +52,6 @@ def test_inline_ingest_normalizes_the_bytes_in_hand(counted: LedgerStore, ledger
     expected = normalize(path, fiscal_year=2025, ledger_file_id=ledger.id).records
     with counted.records(ledger.id) as records:
         assert b"".join(jsonl_lines(records)) == b"".join(jsonl_lines(expected))
-
-
-def test_bytes_stored_already_are_checked_not_written_again(
-    counted: LedgerStore, ledger_fixture: Path
-) -> None:
-    path = ledger_fixture / "acme-2025-v1.csv"
-    first = counted.ingest(path, account="ACME", fiscal_year=2025).ledger
-    second = counted.ingest(path, account="OTHER", fiscal_year=2025).ledger
-    assert (first.status, second.status) == ("active", "active")
-    assert second.raw_key == first.raw_key and _objects(counted).raw_writes == 1
-    # Altered bytes at the address are never taken for the upload's own.
-    _objects(counted).alter(first.raw_key, path.read_bytes().replace(b"2025", b"2024", 1))
-    with pytest.raises(ObjectExistsError):
-        counted.ingest(path, account="THIRD", fiscal_year=2025)
 
 
 def test_a_stored_upload_is_read_back_and_checked(counted: LedgerStore, ledger_fixture: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ledgerstore.errors import InvalidKeyError, ObjectNotFoundError, ObjectStoreError
+from ledgerstore.errors import InvalidKeyError, ObjectExistsError, ObjectNotFoundError, ObjectStoreError
 from ledgerstore.objectstore import LeavesPartials
 from ledgerstore.objectstore.keys import TEMP_SUFFIX
 from ledgerstore.objectstore.local import LocalStore
@@ -103,3 +103,19 @@ def test_partial_files_of_killed_writers_are_listed_and_removed_when_old(tmp_pat
     assert store.remove_partial_files(older_than=3600) == ("ledger-raw/abc/.dead.ledgerstore-partial",)
     assert not old.exists() and young.exists()
     assert list(store.list()) == ["ledger-raw/abc/a.csv"]
+
+
+def test_a_taken_key_is_refused_before_anything_is_written(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same bytes uploaded again are not written and synced only to be refused."""
+    store = LocalStore(root)
+    store.put_once("raw/a.csv", b"first")
+
+    def written(*args: object) -> None:
+        raise AssertionError("a temp file was written for a taken key")
+
+    monkeypatch.setattr(LocalStore, "_write_temp", written)
+    with pytest.raises(ObjectExistsError):
+        store.put_once("raw/a.csv", iter([b"first"]))
+    assert store.read_bytes("raw/a.csv") == b"first"

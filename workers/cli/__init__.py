@@ -1,1 +1,1 @@
-"""The `ledgerstore` command: one entry point (`workers.cli.main:main`), one module per subcommand."""
+"""The `ledgerstore` command: one entry point (`workers.cli.main:run`), one module per subcommand."""

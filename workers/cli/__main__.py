@@ -1,7 +1,5 @@
 """`python -m workers.cli` runs the `ledgerstore` command."""
 
-import sys
+from workers.cli.main import run
 
-from workers.cli.main import main
-
-sys.exit(main())
+run()

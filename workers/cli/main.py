@@ -10,10 +10,14 @@ user can act on get their own code; anything else is a bug, reported in one line
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import sqlalchemy.exc
 
@@ -139,5 +143,22 @@ def _database_error(exc: sqlalchemy.exc.SQLAlchemyError) -> tuple[str, ExitCode]
     return f"database error: {first}", ExitCode.FAILURE
 
 
+def run() -> NoReturn:
+    """The console script: `main()`, then exit without the interpreter's teardown.
+
+    By then every file is closed, every transaction has ended and every thread has finished;
+    what is left is freeing each module and Arrow's memory pools, ~0.25 s after a 1M-row ingest,
+    on every command. Output and log handlers are flushed first; nothing of ours is registered
+    with `atexit` (a library handler is run, as at a normal exit).
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone (`| head`), a closed stream
+            stream.flush()
+    logging.shutdown()
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
