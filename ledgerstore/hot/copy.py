@@ -119,14 +119,14 @@ def copy_binary_batches(records: CanonicalRecords, rows: int = _BATCH_ROWS) -> I
 
 
 def _arrow_types() -> dict[str, Any]:
+    """The Arrow type of each field kind on the wire: the records' own (`arrow_type`), except
+    that a PostgreSQL `integer` is 4 bytes and the attributes travel as their JSON text."""
     import pyarrow as pa
 
-    return {
-        "id": pa.int64(),
+    from ledgerstore.artifacts.columns import arrow_type
+
+    return {spec.kind: arrow_type(spec.kind) for spec in RECORD_SCHEMA} | {
         "integer": pa.int32(),
-        "date": pa.date32(),
-        "text": pa.string(),
-        "money": pa.decimal128(38, 2),
         "mapping": pa.string(),
     }
 
