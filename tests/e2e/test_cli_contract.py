@@ -248,7 +248,7 @@ def test_a_table_without_money_says_no_amount_column_and_names_what_it_found(tmp
     assert "--explain" in line
 
 
-def test_the_whole_output_reaches_a_pipe_before_the_quick_exit(tmp_path: Path) -> None:
+def test_the_whole_output_reaches_a_pipe_before_the_quick_exit(env: dict[str, str], tmp_path: Path) -> None:
     """The command skips the interpreter's teardown (`workers.cli.main.run`): what it wrote is
     flushed first, to the last line, and its exit code is kept."""
     from bench.generate import write_csv
@@ -262,4 +262,4 @@ def test_the_whole_output_reaches_a_pipe_before_the_quick_exit(tmp_path: Path) -
     expected = b"".join(jsonl_lines(normalize(path, fiscal_year=2025).records)).decode()
     assert len(result.stdout) > 1 << 20 and result.stdout == expected
     assert json.loads(result.stderr.strip().splitlines()[-1])  # the summary, written last, is whole
-    assert run_cli("records", "999", env={"LEDGERSTORE_HOME": str(tmp_path / "home")}).returncode == 4
+    assert run_cli("records", "999", env=env).returncode == 4
