@@ -132,15 +132,17 @@ def _arrow_types() -> dict[str, Any]:
 
 
 def _typed(value: Any, type_: Any, count: int) -> Any:
-    """A typed column as an Arrow array of `type_` (one value for the batch repeated; a checked
-    cast where the types differ: an int64 row number that does not fit `integer` raises)."""
+    """A column as an Arrow array of `type_`: one value for the batch (or None, a missing column)
+    repeated, built with `normalizer.fast.arrow.scalar` (`pa.scalar` would import pandas); an
+    array cast where its type differs, checked (an int64 row number that does not fit `integer`
+    raises)."""
     import pyarrow as pa
 
     from normalizer.fast.arrow import scalar
 
     if value is None:
         return pa.nulls(count, type_)
-    if not isinstance(value, pa.Array):
+    if not isinstance(value, pa.Array | pa.ChunkedArray):
         return pa.repeat(scalar(value, type_), count)
     return value if value.type == type_ else value.cast(type_)
 
@@ -160,21 +162,7 @@ def copy_csv_batches(records: CanonicalRecords, rows: int = _BATCH_ROWS) -> Iter
     for start in range(0, len(records), rows):
         stop = min(len(records), start + rows)
         count = stop - start
-        columns = [_column(value, count) for value in records.text_columns(start, stop)]
+        columns = [_typed(value, pa.string(), count) for value in records.text_columns(start, stop)]
         sink = pa.BufferOutputStream()
         pa_csv.write_csv(pa.table(columns, names=list(RECORD_FIELDS)), sink, options)
         yield sink.getvalue().to_pybytes()
-
-
-def _column(value: Any, count: int) -> Any:
-    """A canonical text column as an Arrow array (a constant or a missing column repeated; built
-    with `normalizer.fast.arrow.scalar`: `pa.scalar` would import pandas)."""
-    import pyarrow as pa
-
-    from normalizer.fast.arrow import scalar
-
-    if value is None:
-        return pa.nulls(count, pa.string())
-    if isinstance(value, str):
-        return pa.repeat(scalar(value, pa.string()), count)
-    return value
